@@ -1,0 +1,237 @@
+/**
+ * The Actions face: reads the inputs, runs the job, and turns the result into
+ * outputs, a job summary, annotations, the tracking issue and the exit status.
+ */
+import * as core from '@actions/core'
+import { readFile } from 'node:fs/promises'
+import { InputError, readInputs } from './inputs.ts'
+import {
+  buildClients,
+  parseClientsFile,
+  parseSecretsInput,
+  parseTokensInput,
+} from './clients.ts'
+import { GraphClient } from './meta/graph-client.ts'
+import { createOctokit } from './github/octokit.ts'
+import { SecretStore } from './github/secrets.ts'
+import { syncTrackingIssue } from './github/tracking-issue.ts'
+import { runKeeper, type KeeperResult } from './keeper.ts'
+import { failureReason } from './verdict.ts'
+import { renderSummary } from './report/summary.ts'
+import { renderIssue } from './report/issue-body.ts'
+import { describeError } from './redact.ts'
+import type { ClientReport, FailOn, Logger, Settings } from './types.ts'
+
+const DEFAULT_CLIENTS_FILE = '.github/meta-clients.yml'
+
+const actionsLog: Logger = {
+  info: (message) => core.info(message),
+  warning: (message, title) => core.warning(message, title ? { title } : {}),
+  error: (message, title) => core.error(message, title ? { title } : {}),
+  debug: (message) => core.debug(message),
+}
+
+/** Runs the Action; every failure ends in one `setFailed` line. */
+export async function run(): Promise<void> {
+  try {
+    await runAction()
+  } catch (error) {
+    if (!(error instanceof InputError) && process.env.ACTIONS_STEP_DEBUG) {
+      core.debug(describeStack(error))
+    }
+    core.setFailed(describeError(error))
+  }
+}
+
+async function runAction(): Promise<void> {
+  const inputs = readInputs(
+    (name) => core.getInput(name, { trimWhitespace: false }),
+    process.env,
+  )
+  const { settings } = inputs
+  maskCredentials(settings)
+
+  const entries = await loadClientsFile(inputs.clientsFile)
+  const { clients, unmatched, ignored } = buildClients({
+    tokens: parseTokensInput(inputs.tokensText),
+    secrets: parseSecretsInput(inputs.secretsJson, inputs.secretPrefix),
+    entries,
+    defaultScope: settings.secretScope,
+    log: actionsLog,
+  })
+  for (const client of clients) core.setSecret(client.token)
+  for (const entry of unmatched) {
+    core.warning(
+      `${inputs.clientsFile}:${entry.line}: ${entry.secret} is listed but its secret was not passed to the action; add it to \`tokens\`.`,
+    )
+  }
+  if (ignored.length > 0) {
+    core.info(`Ignored as the clients file asks: ${ignored.join(', ')}.`)
+  }
+
+  const graph = new GraphClient({
+    appId: settings.appId,
+    appSecret: settings.appSecret,
+    apiUrl: settings.graphApiUrl,
+    version: settings.graphApiVersion,
+    log: actionsLog,
+  })
+  const secretStore =
+    settings.githubToken && !settings.dryRun
+      ? new SecretStore(
+          createOctokit({
+            token: settings.githubToken,
+            baseUrl: settings.githubApiUrl,
+            log: actionsLog,
+          }),
+          settings.repository,
+          actionsLog,
+        )
+      : null
+
+  core.info(`Checking ${clients.length} client token(s).`)
+  const result = await core.group('Inspect and refresh', () =>
+    runKeeper(settings, clients, {
+      graph,
+      secretStore,
+      log: actionsLog,
+      now: new Date(),
+    }),
+  )
+
+  for (const report of result.reports) logDecision(report)
+  annotate(result.reports)
+  const issueNumber = await core.group('Tracking issue', () =>
+    updateTrackingIssue(
+      settings,
+      result,
+      unmatched.map((e) => e.secret),
+    ),
+  )
+  await writeOutputs(settings, result, issueNumber)
+  failIfNeeded(settings.failOn, result)
+}
+
+function maskCredentials(settings: Settings): void {
+  for (const value of [
+    settings.appSecret,
+    settings.githubToken,
+    settings.issueToken,
+  ]) {
+    if (value) core.setSecret(value)
+  }
+}
+
+async function loadClientsFile(path: string) {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
+    if (missing && path === DEFAULT_CLIENTS_FILE) return []
+    throw new InputError(
+      missing
+        ? `Input \`clients-file\` names ${path}, which does not exist. Fix the path or remove the input.`
+        : `Input \`clients-file\`: ${path} could not be read (${describeError(error)}).`,
+    )
+  }
+  return parseClientsFile(text, path)
+}
+
+function logDecision(report: ClientReport): void {
+  const expiry = report.expiresAt ? report.expiresAt.slice(0, 10) : 'never'
+  core.info(
+    `${report.client} (${report.secret}): ${report.status}, ${report.tokenType}, expires ${expiry}. ${report.reason}`,
+  )
+}
+
+function annotate(reports: ClientReport[]): void {
+  for (const report of reports) {
+    const title = `${report.client}: ${report.status}`
+    const message = [report.reason, report.fix].filter(Boolean).join(' ')
+    if (['expired', 'invalid', 'error'].includes(report.status)) {
+      core.error(message, { title })
+    } else if (report.status === 'expiring') {
+      core.warning(message, { title })
+    } else if (report.needsMigration) {
+      core.notice(
+        `${report.client} still uses a ${report.tokenType} token; move it to a System User token.`,
+        { title: `${report.client}: move to a System User token` },
+      )
+    }
+  }
+}
+
+async function updateTrackingIssue(
+  settings: Settings,
+  result: KeeperResult,
+  unmatched: string[],
+): Promise<number | null> {
+  if (!settings.trackingIssue) return null
+  if (!settings.issueToken) {
+    core.warning(
+      'Input `issue-token` is empty, so the tracking issue was not updated. Pass `${{ github.token }}` with `issues: write`.',
+    )
+    return null
+  }
+
+  const content = renderIssue(result.reports, {
+    now: new Date(),
+    warnBeforeDays: settings.warnBeforeDays,
+    runUrl: settings.runUrl,
+    unmatched,
+  })
+  const outcome = await syncTrackingIssue({
+    octokit: createOctokit({
+      token: settings.issueToken,
+      baseUrl: settings.githubApiUrl,
+      log: actionsLog,
+    }),
+    repository: settings.repository,
+    labels: settings.issueLabels,
+    content,
+    closeComment:
+      'Every client token is healthy and on a System User token. Closing.',
+    log: actionsLog,
+    dryRun: settings.dryRun,
+  })
+  if (outcome.action === 'failed') {
+    core.error(outcome.message, { title: 'Tracking issue not updated' })
+    result.problems.push(outcome.message)
+  } else {
+    core.info(outcome.message)
+  }
+  return outcome.number
+}
+
+async function writeOutputs(
+  settings: Settings,
+  result: KeeperResult,
+  issueNumber: number | null,
+): Promise<void> {
+  core.setOutput('report', JSON.stringify(result.reports))
+  core.setOutput('checked', result.totals.checked)
+  core.setOutput('refreshed', result.totals.refreshed)
+  core.setOutput('attention', result.totals.attention)
+  core.setOutput('issue-number', issueNumber ?? '')
+
+  await core.summary
+    .addRaw(
+      renderSummary(result.reports, result.totals, {
+        dryRun: settings.dryRun,
+        notes: result.problems,
+      }),
+    )
+    .write()
+}
+
+function failIfNeeded(failOn: FailOn, result: KeeperResult): void {
+  const reason = failureReason(failOn, result)
+  if (reason) core.setFailed(reason)
+}
+
+function describeStack(error: unknown): string {
+  return describeError(
+    error instanceof Error ? (error.stack ?? error.message) : error,
+  )
+}

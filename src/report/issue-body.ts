@@ -1,0 +1,326 @@
+/**
+ * The tracking issue: a title that counts what matters and a body that a
+ * person reads in one minute. The body depends only on the reports and the
+ * options (never on the clock), so the issue changes when a state changes.
+ */
+import type { ClientReport } from '../types.ts'
+import {
+  byExpiryThenPriority,
+  byPriorityThenExpiry,
+  escapeSentence,
+  escapeText,
+  formatCount,
+  formatDate,
+  ISSUE_MARKER,
+  isActNow,
+  needsPerson,
+  plural,
+  statusLabel,
+  tokenTypeLabel,
+} from './format.ts'
+import { renderGantt } from './gantt.ts'
+
+export interface IssueOptions {
+  /**
+   * Time of the run. The body does not print it and does not count from it:
+   * whether a token expires soon comes from its status in the report.
+   */
+  now: Date
+  warnBeforeDays: number
+  /** Link to the workflow run; the last line of the body links to it. */
+  runUrl: string | null
+  /** Secrets named in the clients file but not passed to the action. */
+  unmatched: string[]
+  /** Largest body in characters. Default 65,000; GitHub rejects bodies over 65,536. */
+  maxLength?: number
+}
+
+export interface IssueContent {
+  title: string
+  body: string
+  /** True when a person must act: an expired, invalid, unchecked or expiring token, or one to move to a System User. */
+  needsAction: boolean
+}
+
+/** Marker before the run link, so a caller can compare two bodies without it. */
+export const RUN_LINK_MARKER = '<!-- meta-token-keeper:run-link -->'
+
+const DEFAULT_MAX_LENGTH = 65_000
+
+/** One part of the body. Its items can be cut from the end to fit the size limit. */
+interface Section {
+  before: string[]
+  items: string[]
+  after: string[]
+  /** Items kept; the rest are counted in one line. */
+  shown: number
+  omitted: (count: number) => string
+}
+
+/** Renders the title and body of the tracking issue. */
+export function renderIssue(
+  reports: ClientReport[],
+  options: IssueOptions,
+): IssueContent {
+  const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH
+  const sections = buildSections(reports, options)
+  const footer = options.runUrl
+    ? [
+        '',
+        '---',
+        `${RUN_LINK_MARKER}Last changed by [this run](${options.runUrl}).`,
+      ]
+    : []
+
+  fitSections(sections, maxLength - joinedLength(footer) - 1)
+  const body = [...sections.flatMap(renderSection), ...footer].join('\n') + '\n'
+
+  return {
+    title: renderTitle(reports),
+    body,
+    needsAction: reports.some(needsPerson),
+  }
+}
+
+/** Returns the body without the run link, to tell whether anything else changed. */
+export function bodyWithoutRunLink(body: string): string {
+  const at = body.indexOf(RUN_LINK_MARKER)
+  return at === -1 ? body : body.slice(0, at)
+}
+
+/** Title such as "Meta tokens: 3 to re-authorize, 12 to move to System User". */
+export function renderTitle(reports: ClientReport[]): string {
+  const count = (test: (report: ClientReport) => boolean) =>
+    reports.filter(test).length
+  const parts = [
+    [
+      count((r) => r.status === 'expired' || r.status === 'invalid'),
+      'to re-authorize',
+    ],
+    [count((r) => r.status === 'error'), 'not checked'],
+    [count((r) => r.status === 'expiring'), 'expiring soon'],
+    [count((r) => r.needsMigration), 'to move to System User'],
+  ] as const
+  const counted = parts
+    .filter(([number]) => number > 0)
+    .map(([number, words]) => `${formatCount(number)} ${words}`)
+  return `Meta tokens: ${counted.length > 0 ? counted.join(', ') : 'all healthy'}`
+}
+
+function buildSections(
+  reports: ClientReport[],
+  options: IssueOptions,
+): Section[] {
+  const actNow = reports.filter(isActNow).sort(byPriorityThenExpiry)
+  const expiring = reports
+    .filter((r) => r.status === 'expiring')
+    .sort(byExpiryThenPriority)
+  const migrate = reports
+    .filter((r) => r.needsMigration)
+    .sort(byPriorityThenExpiry)
+  const healthy = reports
+    .filter((r) => r.status === 'healthy' || r.status === 'refreshed')
+    .sort(byPriorityThenExpiry)
+
+  return [
+    fixed(headLines(reports)),
+    list(
+      [`## Act now (${formatCount(actNow.length)})`, ''],
+      actNow.map(actNowItem),
+      actNow.length,
+    ),
+    list(
+      [
+        `## Expiring soon (${formatCount(expiring.length)})`,
+        '',
+        `This action cannot refresh these tokens, and they expire within ${plural(options.warnBeforeDays, 'day')}.`,
+        '',
+      ],
+      expiring.map(expiringItem),
+      expiring.length,
+    ),
+    list(
+      [`## Move to a System User token (${formatCount(migrate.length)})`, ''],
+      migrate.map(migrateItem),
+      migrate.length,
+      migrate.length > 0 ? ['', ...HOW_TO_MIGRATE] : [],
+    ),
+    timeline(reports),
+    details(healthy),
+    list(
+      [
+        `## In the clients file but not passed (${formatCount(options.unmatched.length)})`,
+        '',
+      ],
+      [...options.unmatched].sort().map(unmatchedItem),
+      options.unmatched.length,
+    ),
+  ]
+}
+
+function headLines(reports: ClientReport[]): string[] {
+  const waiting = reports.filter(needsPerson).length
+  const summary =
+    reports.length === 0
+      ? 'No client token was checked.'
+      : waiting === 0
+        ? `All ${plural(reports.length, 'client token')} are healthy and on System User tokens.`
+        : `${plural(waiting, 'client needs', 'clients need')} a person, out of ${plural(reports.length, 'client token')}.`
+  return [ISSUE_MARKER, summary, '', '- [ ] Re-check now <!-- item:recheck -->']
+}
+
+function fixed(lines: string[]): Section {
+  return { before: lines, items: [], after: [], shown: 0, omitted: () => '' }
+}
+
+/** A list section; an empty list renders nothing at all. */
+function list(
+  before: string[],
+  items: string[],
+  total: number,
+  after: string[] = [],
+): Section {
+  if (total === 0) return fixed([])
+  return {
+    before: ['', ...before],
+    items,
+    after,
+    shown: items.length,
+    omitted: omittedLine,
+  }
+}
+
+function omittedLine(count: number): string {
+  return `- _${plural(count, 'more client')} not listed, to keep this issue under GitHub's size limit. The job summary and the \`report\` output list every client._`
+}
+
+function timeline(reports: ClientReport[]): Section {
+  const chart = renderGantt(reports, null)
+  if (chart === null) return fixed([])
+  return {
+    before: ['', '## Expiry dates', ''],
+    items: [chart],
+    after: [],
+    shown: 1,
+    omitted: () =>
+      "_The chart is left out to keep this issue under GitHub's size limit._",
+  }
+}
+
+function details(healthy: ClientReport[]): Section {
+  if (healthy.length === 0) return fixed([])
+  return {
+    before: [
+      '',
+      `<details><summary>Healthy (${formatCount(healthy.length)})</summary>`,
+      '',
+    ],
+    items: healthy.map(healthyItem),
+    after: ['', '</details>'],
+    shown: healthy.length,
+    omitted: omittedLine,
+  }
+}
+
+function renderSection(section: Section): string[] {
+  const hidden = section.items.length - section.shown
+  return [
+    ...section.before,
+    ...section.items.slice(0, section.shown),
+    ...(hidden > 0 ? [section.omitted(hidden)] : []),
+    ...section.after,
+  ]
+}
+
+function sectionLength(section: Section): number {
+  return joinedLength(renderSection(section))
+}
+
+function joinedLength(lines: string[]): number {
+  return lines.reduce((sum, line) => sum + line.length + 1, 0)
+}
+
+/**
+ * Cuts items from the end of the longest section until the body fits in
+ * `budget` characters. Items are sorted most urgent first, so the cut keeps
+ * what matters; each cut section ends with a line that counts what it left out.
+ */
+function fitSections(sections: Section[], budget: number): void {
+  for (;;) {
+    const lengths = sections.map(sectionLength)
+    const excess = lengths.reduce((sum, length) => sum + length, 0) - budget
+    if (excess <= 0) return
+
+    const candidates = sections
+      .map((section, index) => ({ section, length: lengths[index] as number }))
+      .filter(({ section }) => section.shown > 0)
+      .sort((a, b) => b.length - a.length)
+    const longest = candidates[0]?.section
+    if (!longest) return
+
+    // The omission line is about 160 characters; cut enough to pay for it.
+    let removed = 0
+    while (longest.shown > 0 && removed < excess + 200) {
+      longest.shown--
+      removed += (longest.items[longest.shown] as string).length + 1
+    }
+  }
+}
+
+function ownerPart(report: ClientReport): string {
+  return report.owner ? ` · @${report.owner}` : ''
+}
+
+function expiryPart(report: ClientReport): string {
+  if (report.expiresAt === null) {
+    return report.status === 'error' ? 'expiry unknown' : 'never expires'
+  }
+  const verb = report.status === 'expired' ? 'expired' : 'expires'
+  return `${verb} ${formatDate(report.expiresAt)}`
+}
+
+function nameAndSecret(report: ClientReport): string {
+  return `**${escapeText(report.client)}** (\`${report.secret}\`)`
+}
+
+function detailLine(report: ClientReport): string {
+  const fix = report.fix ? ` **Fix:** ${escapeSentence(report.fix)}` : ''
+  const note = report.note ? ` _Note: ${escapeText(report.note)}_` : ''
+  return `  ${escapeSentence(report.reason)}${fix}${note}`
+}
+
+function actNowItem(report: ClientReport): string {
+  const head = `- ${nameAndSecret(report)} · ${statusLabel(report.status)} · ${expiryPart(report)} · ${report.priority} priority${ownerPart(report)}`
+  return `${head}\n${detailLine(report)}`
+}
+
+function expiringItem(report: ClientReport): string {
+  const head = `- ${nameAndSecret(report)} · ${expiryPart(report)} · ${report.priority} priority${ownerPart(report)}`
+  return `${head}\n${detailLine(report)}`
+}
+
+function migrateItem(report: ClientReport): string {
+  return `- [ ] ${nameAndSecret(report)} · ${report.priority} priority${ownerPart(report)} · ${tokenTypeLabel(report.tokenType)} token · ${expiryPart(report)} <!-- item:migrate:${report.secret} -->`
+}
+
+function healthyItem(report: ClientReport): string {
+  const refreshed =
+    report.status === 'refreshed' ? ' · refreshed by this run' : ''
+  return `- ${escapeText(report.client)} (\`${report.secret}\`) · ${tokenTypeLabel(report.tokenType)} token · ${expiryPart(report)}${refreshed}`
+}
+
+function unmatchedItem(secret: string): string {
+  return `- \`${secret}\`: listed in the clients file, but its secret was not passed to the action. Add it to \`tokens\`, or remove the entry.`
+}
+
+const HOW_TO_MIGRATE = [
+  '<details><summary>How to move a client to a System User token</summary>',
+  '',
+  '1. In Meta Business Settings, open **Users → System Users** and add a system user (or pick an existing one).',
+  "2. **Assign assets**: give it the client's ad accounts, with the access the reports need.",
+  '3. **Generate new token** for this app with the permissions `ads_read`, `ads_management` and `business_management`. Choose a token that never expires, or the 60-day kind that this action refreshes.',
+  '4. Replace the secret named in the list with the new token (repository **Settings → Secrets and variables → Actions**, or `gh secret set NAME`).',
+  '5. Tick the item. The next run checks the new token and removes the item when it is a System User token.',
+  '',
+  '</details>',
+]
