@@ -175,11 +175,14 @@ async function check(values: Values, env: NodeJS.ProcessEnv): Promise<number> {
     )
   }
 
+  const tokens = parseTokensInput(inputs.tokensText)
+  const secrets = parseSecretsInput(inputs.secretsJson, inputs.secretPrefix)
   const entries = readClientsFile(inputs.clientsFile, values['clients-file'])
   const { clients } = buildClients({
-    tokens: parseTokensInput(inputs.tokensText),
-    secrets: parseSecretsInput(inputs.secretsJson, inputs.secretPrefix),
+    tokens,
+    secrets,
     entries,
+    secretPrefix: inputs.secretPrefix,
     defaultScope: settings.secretScope,
     log: terminalLog,
   })

@@ -1,6 +1,6 @@
 /**
  * The client list: tokens from the `tokens` and `secrets` inputs, joined with
- * what the clients file says of each secret (display name, priority, owner,
+ * the clients file's settings for each secret (display name, priority, owner,
  * note, scope, ignore). Every token is registered for masking as soon as it
  * is read, and no error message quotes a token.
  */
@@ -16,7 +16,7 @@ import {
 import { redact, registerSecret } from './redact.ts'
 import type { Client, Logger, Priority, SecretScope } from './types.ts'
 
-/** What the clients file says of one secret. */
+/** Settings of one secret from the clients file. */
 export interface ClientEntry {
   /** Secret name, upper case. */
   secret: string
@@ -152,9 +152,12 @@ export function parseSecretsInput(json: string, prefix: string): PassedToken[] {
   if (json.trim() === '') return []
 
   const object = parseJsonObject(json)
-  const wanted = prefix.toUpperCase()
+  const expectedPrefix = prefix.toUpperCase()
   const seen = new Map<string, string>()
   const tokens: PassedToken[] = []
+
+  // Register every client value first, so that no message built below can show one.
+  registerClientValues(object, expectedPrefix)
 
   for (const [key, value] of Object.entries(object)) {
     if (key.toLowerCase() === 'github_token') continue
@@ -164,10 +167,8 @@ export function parseSecretsInput(json: string, prefix: string): PassedToken[] {
         `Input \`secrets\`: the value of ${showName(key)} must be a string, got ${describeJsonType(value)}. Pass \`\${{ toJSON(secrets) }}\` or a JSON object of secret names to strings.`,
       )
     }
-    if (!upper.startsWith(wanted)) continue
+    if (!upper.startsWith(expectedPrefix)) continue
 
-    registerSecret(value)
-    registerSecret(value.trim())
     const where = 'Input `secrets`'
     const secret = checkedName(key, where)
     const token = value.trim()
@@ -183,6 +184,18 @@ export function parseSecretsInput(json: string, prefix: string): PassedToken[] {
     tokens.push({ secret, token, trimmed: token !== value })
   }
   return tokens
+}
+
+function registerClientValues(
+  object: Record<string, unknown>,
+  prefix: string,
+): void {
+  for (const [key, value] of Object.entries(object)) {
+    if (typeof value === 'string' && key.toUpperCase().startsWith(prefix)) {
+      registerSecret(value)
+      registerSecret(value.trim())
+    }
+  }
 }
 
 function parseJsonObject(json: string): Record<string, unknown> {
@@ -249,7 +262,7 @@ export function buildClients(options: {
     )
   }
 
-  const entries = new Map(options.entries.map((e) => [e.secret, e]))
+  const entries = new Map(options.entries.map((entry) => [entry.secret, entry]))
   const clients: Client[] = []
   const ignored: string[] = []
   for (const { secret, token, trimmed } of passed) {
@@ -274,7 +287,7 @@ export function buildClients(options: {
     })
   }
 
-  const passedNames = new Set(passed.map((p) => p.secret))
+  const passedNames = new Set(passed.map((item) => item.secret))
   const unmatched = options.entries.filter(
     (entry) => !entry.ignore && !passedNames.has(entry.secret),
   )
@@ -307,7 +320,7 @@ function mergePassed(
 
 const FIELD_LIST = 'name, priority, owner, note, scope and ignore'
 
-/** What each field must be, for messages. */
+/** Expected value of each field, for messages. */
 const FIELD_RULES: Record<string, string> = {
   name: 'text',
   priority: 'high, normal or low',
@@ -341,7 +354,7 @@ const entrySchema = z.strictObject({
   ignore: z.boolean().nullish(),
 })
 
-/** Where a problem is in the clients file. */
+/** Location of a problem in the clients file. */
 interface FileLocation {
   path: string
   /** Line of a node, from 1; line 1 when the node has no position. */

@@ -75,7 +75,7 @@ const CREDENTIALS = ['app-secret', 'github-token', 'issue-token'] as const
 /** Inputs passed through untrimmed, because clients.ts reports their whitespace per line. */
 const RAW_INPUTS: readonly InputName[] = ['tokens', 'secrets']
 
-/** What each checked value must be and how to fix it; the message reads "Input `NAME` must be EXPECTED, got VALUE. FIX". */
+/** Expected value and fix of each checked input, for messages of the form "Input `NAME` must be EXPECTED, got VALUE. FIX". */
 const RULES: Record<string, { expected: string; fix: string }> = {
   'app-id': {
     expected: 'the numeric Meta app ID',
@@ -163,7 +163,7 @@ const BOOLEAN_WORDS = [
 ] as const
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
-/** Parses `repository`, `environment:NAME` or `organization`; null when the text is none of them. */
+/** Parses `repository`, `environment:NAME` or `organization`, and returns null for any other text. */
 export function parseSecretScope(text: string): SecretScope | null {
   if (text === 'repository') return { kind: 'repository' }
   if (text === 'organization') return { kind: 'organization' }
@@ -171,8 +171,12 @@ export function parseSecretScope(text: string): SecretScope | null {
   const environment = /^environment:(.+)$/.exec(text)?.[1]?.trim()
   // GitHub caps environment names at 255 characters.
   if (!environment || environment.length > 255) return null
-  if (/[\u0000-\u001f]/.test(environment)) return null
+  if ([...environment].some(isControlCharacter)) return null
   return { kind: 'environment', name: environment }
+}
+
+function isControlCharacter(char: string): boolean {
+  return char.charCodeAt(0) < 0x20 || char === '\u007f'
 }
 
 /** True when `name` may be a GitHub secret name: letters, digits and `_`, not starting with a digit or `GITHUB_`. */
@@ -212,7 +216,7 @@ function booleanSchema() {
     .transform((word) => word.toLowerCase() === 'true')
 }
 
-/** A credential may be empty (when `optional`) but never the text `undefined` or `null`, which a misspelled secret or expression gives. */
+/** Builds the schema of a credential: empty only when `optional`, and never the text `undefined` or `null`, which a misspelled secret or expression gives. */
 function credentialSchema(optional: boolean) {
   return z
     .string()

@@ -17,6 +17,7 @@ import type {
   RunTotals,
   SecretScope,
   Settings,
+  Status,
   TokenInfo,
 } from './types.ts'
 
@@ -170,7 +171,7 @@ async function refreshClient(
   decision: Decision,
   { settings, deps, store, scopeAccess, context }: RefreshContext,
 ): Promise<Settled> {
-  const kept = (reason: string, status = decision.status): Settled => ({
+  const kept = (reason: string, status: Status = decision.status): Settled => ({
     status,
     reason,
     fix: decision.fix,

@@ -51,15 +51,20 @@ async function runAction(): Promise<void> {
   const { settings } = inputs
   maskCredentials(settings)
 
+  // Tokens are parsed (and so registered for redaction) before the clients
+  // file, whose error messages could otherwise quote one.
+  const tokens = parseTokensInput(inputs.tokensText)
+  const secrets = parseSecretsInput(inputs.secretsJson, inputs.secretPrefix)
+  for (const { token } of [...tokens, ...secrets]) core.setSecret(token)
   const entries = await loadClientsFile(inputs.clientsFile)
   const { clients, unmatched, ignored } = buildClients({
-    tokens: parseTokensInput(inputs.tokensText),
-    secrets: parseSecretsInput(inputs.secretsJson, inputs.secretPrefix),
+    tokens,
+    secrets,
     entries,
     defaultScope: settings.secretScope,
+    secretPrefix: inputs.secretPrefix,
     log: actionsLog,
   })
-  for (const client of clients) core.setSecret(client.token)
   for (const entry of unmatched) {
     core.warning(
       `${inputs.clientsFile}:${entry.line}: ${entry.secret} is listed but its secret was not passed to the action; add it to \`tokens\`.`,

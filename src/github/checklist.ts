@@ -1,7 +1,7 @@
 /**
  * Checklist items in the tracking issue body: `- [ ] text <!-- item:KEY -->`.
- * A person ticks a box on GitHub; the next body the action renders keeps
- * that tick, so an edit never undoes what a person did.
+ * When a person ticks a box on GitHub, the next body the action renders
+ * keeps that tick, so an edit never undoes what a person did.
  */
 
 /** A Markdown task-list line: bullet, box, rest of the line. `[^\n]` keeps a trailing `\r` out of the way. */

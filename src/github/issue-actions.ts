@@ -19,6 +19,8 @@ export async function createIssue(
   let applied: string[]
   try {
     await ensureLabels(options)
+    // NOTE: a create retried after a 5xx may have opened the issue twice; the
+    // next sync closes the extra one as a duplicate.
     const { data } = await octokit.rest.issues.create({
       ...repository,
       title: content.title,
@@ -48,7 +50,7 @@ export async function createIssue(
   }
 }
 
-/** Creates each label that does not exist yet; a label created meanwhile (422) is fine. */
+/** Creates each label that does not exist yet. A 422 means another run created it meanwhile, which is fine. */
 async function ensureLabels({
   octokit,
   repository,
@@ -74,7 +76,7 @@ async function ensureLabels({
   }
 }
 
-/** Sets the title and body; `reopened` also sets the state to open. */
+/** Sets the title and body, and for `reopened` also the state. */
 export async function editIssue(
   { octokit, repository, content }: SyncOptions,
   number: number,
@@ -127,7 +129,7 @@ export async function closeIssue(
   }
 }
 
-/** Closes one extra marked issue; a failure is logged and does not stop the sync. */
+/** Closes one extra marked issue. A failure is logged and does not stop the sync. */
 export async function closeDuplicate(
   { octokit, repository, log }: SyncOptions,
   number: number,
@@ -150,7 +152,7 @@ export async function closeDuplicate(
     )
   } catch (error) {
     log.warning(
-      `Duplicate tracking issue #${number} could not be closed (${githubErrorMessage(error)}); close it by hand.`,
+      `Duplicate tracking issue #${number} could not be closed (${githubErrorMessage(error)}). Close it by hand.`,
     )
   }
 }

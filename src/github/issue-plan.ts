@@ -4,6 +4,7 @@
  * it. Performs no I/O.
  */
 import { keepTickedBoxes } from './checklist.ts'
+import { RUN_LINK_MARKER } from './issue-markers.ts'
 
 export interface FoundIssue {
   number: number
@@ -42,7 +43,7 @@ export function planSync(
   if (!content.needsAction)
     return { plan: { action: 'none', issue: null }, duplicates: [] }
   if (closed) {
-    // A reopened issue starts from the new body: ticks from an earlier episode no longer apply.
+    // A reopened issue starts from the new body, because ticks from an earlier episode no longer apply.
     return {
       plan: { action: 'reopened', issue: closed, body: content.body },
       duplicates: [],
@@ -62,7 +63,13 @@ function planForOpen(issue: FoundIssue, content: PlannedContent): Plan {
     : { action: 'updated', issue, body }
 }
 
-/** Bodies edited in GitHub's web editor come back with CRLF line endings. */
+/**
+ * Returns what decides whether an edit is due. Bodies saved from GitHub's web
+ * editor can come back with CRLF line endings, and the run link changes every
+ * run, so neither counts: the link names the run that last changed the issue.
+ */
 function normalize(body: string): string {
-  return body.replace(/\r\n/g, '\n').trimEnd()
+  const at = body.indexOf(RUN_LINK_MARKER)
+  const content = at === -1 ? body : body.slice(0, at)
+  return content.replace(/\r\n/g, '\n').trimEnd()
 }

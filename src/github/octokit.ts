@@ -18,9 +18,9 @@ export interface OctokitOptions {
   log: Logger
   userAgent?: string
   /**
-   * Minimum gap between mutating requests, in milliseconds. GitHub asks for
-   * at least one second; requests that notify people (new issue, comment)
-   * wait three times as long. Tests pass 0.
+   * Minimum gap between the starts of mutating requests, in milliseconds.
+   * GitHub's REST best practices request at least one second. Requests that
+   * notify people (new issue, comment) wait three times as long. Tests pass 0.
    */
   writeSpacingMs?: number
   /** Milliseconds per unit of retry delay (retry-after seconds, backoff steps). Tests pass 0. */
@@ -36,17 +36,17 @@ const MAX_RATE_LIMIT_RETRIES = 3
 const MAX_RATE_LIMIT_WAIT_S = 15 * 60
 
 /**
- * Statuses the retry plugin never retries. Its defaults plus 429, which the
- * throttling handlers below retry once per the rate-limit headers, so the two
- * plugins do not multiply each other's attempts.
+ * Statuses the retry plugin never retries: its defaults plus 429, which is
+ * left to the throttling handlers below (they wait for the time the
+ * rate-limit headers give), so the two plugins do not multiply each other's attempts.
  */
 const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451]
 
 /**
- * Creates the Octokit for one token: 5xx and network errors retried 3 times
- * with backoff (1, 4, 9 s), rate limits retried up to 3 times after the wait
- * GitHub names, writes serialised and spaced, and one debug line per request.
- * The token is registered with `redact` before anything can print it.
+ * Creates the Octokit for one token. It retries 5xx and network errors 3
+ * times with backoff (1, 4, 9 s) and rate limits up to 3 times after the wait
+ * GitHub names. It serialises and spaces writes and logs one debug line per
+ * request. The token is registered with `redact` before anything can print it.
  */
 export function createOctokit(options: OctokitOptions): Octokit {
   const { log } = options
@@ -92,9 +92,9 @@ export function createOctokit(options: OctokitOptions): Octokit {
 
 /**
  * Runs mutating requests one at a time, each with its retries. The
- * throttling plugin's write group only spaces the start of writes and lets
- * them overlap; GitHub asks for serial requests and at least one second
- * between mutating ones, so both apply.
+ * throttling plugin's write group only spaces the starts of writes and lets
+ * them overlap. GitHub's REST best practices recommend serial requests and
+ * at least one second between mutating ones, so both limits apply.
  */
 function serialiseWrites(octokit: Octokit): void {
   let queue: Promise<unknown> = Promise.resolve()
@@ -174,19 +174,19 @@ function rateLimitHandler(kind: string, log: Logger): LimitHandler {
     const label = `${options.method} ${routeOf(options.url)}`
     if (retryCount >= MAX_RATE_LIMIT_RETRIES) {
       log.warning(
-        `GitHub ${kind} hit on ${label}; giving up after ${MAX_RATE_LIMIT_RETRIES} retries.`,
+        `GitHub ${kind} hit on ${label}. Giving up after ${MAX_RATE_LIMIT_RETRIES} retries.`,
       )
       return false
     }
     if (retryAfter > MAX_RATE_LIMIT_WAIT_S) {
       log.warning(
-        `GitHub ${kind} hit on ${label}; GitHub asks to wait ${retryAfter} s, longer than ${MAX_RATE_LIMIT_WAIT_S} s, so the request fails.`,
+        `GitHub ${kind} hit on ${label}. The requested wait of ${retryAfter} s exceeds ${MAX_RATE_LIMIT_WAIT_S} s, so the request fails.`,
       )
       return false
     }
     log.warning(
       redact(
-        `GitHub ${kind} hit on ${label}; retrying in ${retryAfter} s (retry ${retryCount + 1} of ${MAX_RATE_LIMIT_RETRIES}).`,
+        `GitHub ${kind} hit on ${label}. Retrying in ${retryAfter} s (retry ${retryCount + 1} of ${MAX_RATE_LIMIT_RETRIES}).`,
       ),
     )
     return true
@@ -194,10 +194,10 @@ function rateLimitHandler(kind: string, log: Logger): LimitHandler {
 }
 
 /**
- * Limiter groups for mutating requests. Without a spacing the throttling
- * plugin's own groups apply (@octokit/plugin-throttling 11: `write` one at a
- * time, 1000 ms apart; `notifications` 3000 ms apart), shared by every
- * Octokit in the process.
+ * Limiter groups that space the start of mutating requests. Without a
+ * spacing the throttling plugin's own groups apply, shared by every Octokit
+ * in the process (@octokit/plugin-throttling 11: `write` starts 1000 ms
+ * apart, `notifications` 3000 ms apart).
  */
 function writeGroups(spacingMs: number | undefined): {
   write?: Bottleneck.Group

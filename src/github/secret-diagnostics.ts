@@ -30,13 +30,13 @@ export function accessDiagnostic(
 
   switch (githubStatus(error)) {
     case 401:
-      return `${failed}: the token is expired or revoked. Replace it with a token that has ${permission}.`
+      return `${failed}. The token is expired or revoked. Replace it with a token that has ${permission}.`
     case 403:
       return detail.includes(INTEGRATION_DENIED)
-        ? `${failed}: this is the workflow's GITHUB_TOKEN, which cannot manage secrets. Pass a fine-grained personal access token or a GitHub App token with ${permission}.`
-        : `${failed}: the token lacks ${permission}.`
+        ? `${failed}. This is usually the workflow's GITHUB_TOKEN, which cannot manage secrets. Pass a fine-grained personal access token or a GitHub App token with ${permission}.`
+        : `${failed}. The token lacks ${permission}.`
     case 404:
-      return `${failed}: ${describeNotFound(scope, repository)} ${permission}.`
+      return `${failed}. ${describeNotFound(scope, repository)} ${permission}.`
     default:
       return `${failed}.`
   }
@@ -62,22 +62,22 @@ function describeTarget(
  */
 function describePermission(scope: SecretScope): string {
   // NOTE: GitHub's reference does not settle whether environment secrets also
-  // need the "Environments" permission; only "Secrets" is named here.
+  // need the "Environments" permission, so only "Secrets" is named here.
   return scope.kind === 'organization'
     ? 'the organization permission "Secrets: read and write" (GitHub App permission `organization_secrets`; classic token: `admin:org` scope)'
     : 'the repository permission "Secrets: read and write" (GitHub App permission `secrets`; classic token: `repo` scope)'
 }
 
-/** GitHub answers 404, not 403, when the token cannot see the resource at all. */
+/** GitHub returns 404, not 403, for a private resource the token cannot see. */
 function describeNotFound(
   scope: SecretScope,
   { owner, repo }: Repository,
 ): string {
   switch (scope.kind) {
     case 'repository':
-      return `the token cannot see the secrets of ${owner}/${repo}. Give it access to this repository with`
+      return `The token cannot see the secrets of ${owner}/${repo}. Give it access to this repository with`
     case 'environment':
-      return `the environment "${scope.name}" does not exist in ${owner}/${repo}, or the token cannot see its secrets. Create the environment in the repository settings, or give the token`
+      return `The environment "${scope.name}" does not exist in ${owner}/${repo}, or the token cannot see its secrets. Create the environment in the repository settings, or give the token`
     case 'organization':
       return `${owner} is not an organization, or the token cannot see its organization secrets. Use \`secret-scope: repository\` for a personal account's repository, or give the token`
   }

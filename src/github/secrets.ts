@@ -3,6 +3,7 @@
  * scope, fetched before any Meta exchange so a token that cannot write fails
  * early, then a sealed box per secret.
  */
+import { registerSecret } from '../redact.ts'
 import type { Logger, SecretScope } from '../types.ts'
 import { githubErrorMessage, githubStatus, type Octokit } from './octokit.ts'
 import { sealSecret } from './sealed-box.ts'
@@ -25,7 +26,7 @@ export function scopeLabel(scope: SecretScope): string {
 /** Environment names are at most 255 characters (GitHub's limit). */
 const MAX_ENVIRONMENT_NAME = 255
 
-/** Parses the text of a `secret-scope` setting; returns null when it is none of the three forms. */
+/** Parses a `secret-scope` value: `repository`, `environment:NAME` or `organization`. Returns null for any other text. */
 export function parseScope(text: string): SecretScope | null {
   const trimmed = text.trim()
   if (trimmed === 'repository') return { kind: 'repository' }
@@ -62,7 +63,7 @@ export class SecretStore {
   readonly #octokit: Octokit
   readonly #repository: Repository
   readonly #log: Logger
-  /** Access per scope label; failures are kept too, so each scope is diagnosed once per run. */
+  /** Access per scope label. Failures are kept too, so each scope is diagnosed once per run. */
   readonly #access = new Map<string, ScopeAccess>()
 
   constructor(octokit: Octokit, repository: Repository, log: Logger) {
@@ -83,10 +84,11 @@ export class SecretStore {
 
   /**
    * Seals `value` and writes it to secret `name` in `scope`. An organization
-   * secret keeps its visibility and selected repositories; a new one is
-   * `private`. Throws an Error with a one-line, redacted message.
+   * secret keeps its visibility and selected repositories, and a new one
+   * is `private`. Throws an Error with a one-line, redacted message.
    */
   async write(scope: SecretScope, name: string, value: string): Promise<void> {
+    registerSecret(value)
     const invalid = validateSecretName(name)
     if (invalid) throw new Error(invalid)
 
@@ -98,8 +100,9 @@ export class SecretStore {
     try {
       await this.#put(scope, name, value, access, visibility)
     } catch (error) {
-      if (githubStatus(error) !== 422)
+      if (githubStatus(error) !== 422) {
         throw this.#writeError(scope, name, error)
+      }
       await this.#retryWithNewKey(scope, name, value, access, visibility, error)
     }
     this.stats.writes += 1
@@ -107,9 +110,10 @@ export class SecretStore {
   }
 
   /**
-   * GitHub answers 422 when the key_id no longer matches the scope's public
-   * key (it was rotated during the run). Fetches the key once more and, if it
-   * changed, seals and writes once more; any other 422 is thrown as it is.
+   * Handles a 422 on PUT, which a stale key_id can cause when the scope's
+   * public key was rotated during the run. Fetches the key once more and, if
+   * its key_id changed, seals and writes once more. Otherwise the first error
+   * is thrown, because the 422 had another cause.
    */
   async #retryWithNewKey(
     scope: SecretScope,
@@ -125,7 +129,7 @@ export class SecretStore {
     }
     this.#access.set(scopeLabel(scope), fresh)
     this.#log.info(
-      `The public key of the ${scopeLabel(scope)} secrets changed during the run; sealing ${name} again with the new key.`,
+      `The public key of the ${scopeLabel(scope)} secrets changed during the run. Sealing ${name} again with the new key.`,
     )
     try {
       await this.#put(scope, name, value, fresh, visibility)
@@ -232,7 +236,7 @@ export class SecretStore {
   ): Promise<void> {
     const { owner, repo } = this.#repository
     const actions = this.#octokit.rest.actions
-    // key_id is marked optional in older docs, but GitHub answers 422 without it.
+    // key_id is marked optional in older docs, but GitHub returns 422 without it.
     const sealed = {
       encrypted_value: await sealSecret(value, access.key),
       key_id: access.keyId,

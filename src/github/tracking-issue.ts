@@ -1,12 +1,13 @@
 /**
- * Keeps one tracking issue per repository: found by a hidden marker in its
- * body and its first label, created when a client needs a person, edited
- * only when its text changes, closed when every client is healthy and
- * reopened (never duplicated) when problems return.
+ * Keeps one tracking issue per repository, found by a hidden marker in its
+ * body and its first label. The issue is created when a client needs a
+ * person and edited only when its text changes. It is closed when every
+ * client is healthy, and reopened (never duplicated) when problems return.
  */
 import type { Logger } from '../types.ts'
 import type { Octokit } from './octokit.ts'
 import { keepTickedBoxes } from './checklist.ts'
+import { ISSUE_MARKER, RUN_LINK_MARKER } from './issue-markers.ts'
 import { planSync, type FoundIssue, type Plan } from './issue-plan.ts'
 import {
   closeDuplicate,
@@ -16,17 +17,14 @@ import {
   failed,
 } from './issue-actions.ts'
 
-export { keepTickedBoxes }
-
-/** Hidden marker that identifies the tracking issue among the issues carrying its label. */
-export const ISSUE_MARKER = '<!-- meta-token-keeper:tracking-issue -->'
+export { keepTickedBoxes, ISSUE_MARKER, RUN_LINK_MARKER }
 
 /** GitHub rejects issue bodies longer than this many characters. */
 export const MAX_ISSUE_BODY_LENGTH = 65_536
 
 export interface IssueContent {
   title: string
-  /** Markdown; must contain ISSUE_MARKER. */
+  /** Markdown body, which must contain ISSUE_MARKER. */
   body: string
   /** True when at least one client needs a person, so the issue must be open. */
   needsAction: boolean
@@ -97,10 +95,10 @@ export async function syncTrackingIssue(
 
 function checkContent(labels: string[], content: IssueContent): string | null {
   if (!labels[0]) {
-    return 'Input `issue-labels` is empty, so the tracking issue could not be found or created; give it at least one label.'
+    return 'Input `issue-labels` is empty, so the tracking issue could not be found or created. Give it at least one label.'
   }
   if (!content.body.includes(ISSUE_MARKER)) {
-    return 'The tracking issue body lacks its marker, so it was not sent; the next run could not find the issue again.'
+    return 'The tracking issue body lacks its marker, so it was not sent, because the next run could not find the issue again.'
   }
   if (content.body.length > MAX_ISSUE_BODY_LENGTH) {
     return `The tracking issue body is ${content.body.length} characters, over GitHub's limit of ${MAX_ISSUE_BODY_LENGTH}, so it was not sent.`
@@ -111,7 +109,8 @@ function checkContent(labels: string[], content: IssueContent): string | null {
 /**
  * Lists every issue (open and closed, all pages) with the first label and
  * keeps those whose body has the marker. Pull requests share the endpoint
- * and are skipped. Search is not used because its index lags behind edits.
+ * and are skipped. The search API is not used, because its index can lag
+ * behind recent edits.
  */
 async function findMarkedIssues({
   octokit,

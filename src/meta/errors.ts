@@ -22,6 +22,8 @@ export interface GraphErrorDetails {
   code?: number | null
   subcode?: number | null
   httpStatus?: number | null
+  /** Meta's own `error.message`, when the error came from Meta. */
+  metaMessage?: string | null
 }
 
 /** A failed Graph API call. The message is redacted and fits on one line. */
@@ -32,6 +34,8 @@ export class GraphError extends Error {
   readonly code: number | null
   readonly subcode: number | null
   readonly httpStatus: number | null
+  /** Meta's own `error.message`, redacted; null when the error did not come from Meta. */
+  readonly metaMessage: string | null
 
   constructor(message: string, details: GraphErrorDetails) {
     super(oneLine(message))
@@ -42,6 +46,8 @@ export class GraphError extends Error {
     this.code = details.code ?? null
     this.subcode = details.subcode ?? null
     this.httpStatus = details.httpStatus ?? null
+    this.metaMessage =
+      details.metaMessage == null ? null : oneLine(details.metaMessage)
   }
 }
 
@@ -123,7 +129,7 @@ export function isTransientGraphError(
   return TEMPORARY_CODES.has(facts.code) || isThrottling(facts.code)
 }
 
-/** True for Meta's answers to a wrong app ID or app secret, whatever the token. */
+/** True for Meta's responses to a wrong app ID or app secret, whatever the token. */
 function namesAppCredentials(code: number | null, message: string): boolean {
   if (code === 101) return true
   if (
@@ -139,9 +145,9 @@ function namesAppCredentials(code: number | null, message: string): boolean {
 }
 
 /**
- * True when Meta rejects the app ID or app secret. `appTokenRequest` says the
- * call sent the app access token `APP_ID|APP_SECRET`, where code 190 can only
- * mean that this token is wrong.
+ * True when Meta rejects the app ID or app secret. `appTokenRequest` is true
+ * when the call sent the app access token `APP_ID|APP_SECRET`, so code 190
+ * can only mean that this token is wrong.
  */
 function isCredentialsError(
   facts: MetaErrorFacts,
@@ -152,7 +158,7 @@ function isCredentialsError(
 }
 
 /**
- * True for an unknown or retired Graph API version. Graph answers a version it
+ * True for an unknown or retired Graph API version. Graph responds to a version it
  * does not know with code 2500 "Unknown path components"; 2635 marks a
  * deprecated Marketing API version.
  */
@@ -165,7 +171,7 @@ function isVersionError(facts: MetaErrorFacts): boolean {
   )
 }
 
-/** True for Meta's answer to a token of another app: "(#100) The App_id in the input_token did not match the Viewing App". */
+/** True for Meta's response to a token of another app: "(#100) The App_id in the input_token did not match the Viewing App". */
 export function isForeignAppError(facts: MetaErrorFacts): boolean {
   return (
     facts.code === 100 && /did not match the viewing app/i.test(facts.message)
@@ -216,7 +222,8 @@ export function graphErrorFromResponse(
   body: unknown,
   context: ResponseContext,
 ): GraphError {
-  const facts = readMetaError(body, httpStatus) ?? {
+  const fromMeta = readMetaError(body, httpStatus)
+  const facts = fromMeta ?? {
     message: `HTTP ${httpStatus} without a Graph API error body`,
     code: null,
     subcode: null,
@@ -230,6 +237,7 @@ export function graphErrorFromResponse(
     code: facts.code,
     subcode: facts.subcode,
     httpStatus,
+    metaMessage: fromMeta?.message ?? null,
   }
   return new GraphError(describeFacts(facts, kind, context), details)
 }
@@ -239,21 +247,21 @@ function describeFacts(
   kind: GraphErrorKind,
   context: ResponseContext,
 ): string {
-  const said = `${codeLabel(facts)}: ${facts.message || 'no message'}`
+  const quoted = `${codeLabel(facts)}: ${facts.message || 'no message'}`
   if (kind === 'credentials') {
     return (
-      `Meta rejected the app credentials (${said}). Check the \`app-id\` and ` +
+      `Meta rejected the app credentials (${quoted}). Check the \`app-id\` and ` +
       '`app-secret` inputs: they must be the ID and the current secret of the ' +
       'app that issued the tokens (App Dashboard, App settings, Basic).'
     )
   }
   if (kind === 'version') {
     return (
-      `Meta does not accept Graph API version ${context.version} (${said}). ` +
+      `Meta does not accept Graph API version ${context.version} (${quoted}). ` +
       'Set `graph-api-version` to a supported version, for example v27.0.'
     )
   }
-  return `Meta ${said} (HTTP ${facts.httpStatus ?? 'unknown'})`
+  return `Meta ${quoted} (HTTP ${facts.httpStatus ?? 'unknown'})`
 }
 
 function codeLabel(facts: MetaErrorFacts): string {
@@ -261,6 +269,17 @@ function codeLabel(facts: MetaErrorFacts): string {
   return facts.subcode === null
     ? `error ${facts.code}`
     : `error ${facts.code}/${facts.subcode}`
+}
+
+/** Returns the Meta facts a GraphError keeps, for checks such as `isForeignAppError`. */
+export function factsOf(error: GraphError): MetaErrorFacts {
+  return {
+    message: error.metaMessage ?? '',
+    code: error.code,
+    subcode: error.subcode,
+    httpStatus: error.httpStatus,
+    isTransient: null,
+  }
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * How long to wait before the next Graph API request: exponential backoff
  * after a failure, and slowing down as Meta's rate-usage headers approach
- * the limit. Meta's rate-limiting guide asks callers to stop once throttled
- * and to wait `estimated_time_to_regain_access`.
+ * the limit. Meta's rate-limiting guide recommends stopping once throttled
+ * and waiting `estimated_time_to_regain_access`.
  */
 import { z } from 'zod'
 
@@ -74,8 +74,8 @@ export function parseAppUsage(header: string | null): RateUsage | null {
 
 /**
  * Reads `X-Business-Use-Case-Usage`, an object of business-object IDs to
- * lists of usage objects, and returns the highest percent and the longest
- * regain time over all of them; null when absent or malformed.
+ * lists of usage objects. Returns the highest percent and the longest regain
+ * time over all of them, or null when the header is absent or malformed.
  */
 export function parseBusinessUseCaseUsage(
   header: string | null,
@@ -89,7 +89,10 @@ export function parseBusinessUseCaseUsage(
   const regainMinutes = Math.max(
     ...entries.map((entry) => entry.estimated_time_to_regain_access ?? 0),
   )
-  return { percent, regainMs: regainMinutes > 0 ? regainMinutes * 60_000 : null }
+  return {
+    percent,
+    regainMs: regainMinutes > 0 ? regainMinutes * 60_000 : null,
+  }
 }
 
 /** Combines both usage headers of one response; null when it has neither. */
@@ -114,9 +117,9 @@ export const SLOWDOWN_MAX_MS = 10_000
 export const THROTTLED_WAIT_MS = 30_000
 
 /**
- * Returns the wait before the next request for the last usage Meta reported:
- * none below 75 %, then growing linearly to 10 s just under 100 %, and at
- * 100 % the regain time Meta gives (30 s when it gives none).
+ * Returns the wait before the next request for the last usage Meta reported.
+ * Below 75 % there is none. From 75 % it grows linearly to 10 s just under
+ * 100 %. At 100 % it is the regain time Meta gives, or 30 s without one.
  */
 export function usageDelay(usage: RateUsage | null): number {
   if (!usage || usage.percent < SLOWDOWN_FROM_PERCENT) return 0

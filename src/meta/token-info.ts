@@ -93,7 +93,7 @@ function dateOrNull(seconds: number | undefined): Date | null {
 /**
  * Builds the facts of a token that Meta refused to inspect because another
  * app issued it ("The App_id in the input_token did not match the Viewing
- * App"), so the report can say so instead of "could not be checked".
+ * App"), so the report names the cause instead of "could not be checked".
  */
 export function foreignAppTokenInfo(facts: MetaErrorFacts): TokenInfo | null {
   if (!isForeignAppError(facts)) return null
@@ -133,7 +133,7 @@ export interface InvalidReason {
 /**
  * Puts Meta's reason for an invalid token in plain words with the fix. Code
  * 190 subcodes follow Meta's error-handling guide. With `now`, a token whose
- * `expires_at` is past counts as expired whatever the subcode says.
+ * `expires_at` is past counts as expired whatever the subcode.
  */
 export function describeInvalid(info: TokenInfo, now?: Date): InvalidReason {
   const subcode = info.error?.subcode ?? null
@@ -195,13 +195,13 @@ function describeByMessage(info: TokenInfo): InvalidReason {
   const message = info.error?.message ?? ''
   if (/did not match the viewing app/i.test(message)) {
     return invalid(
-      'The access token was issued for another Meta app, so this app cannot inspect or refresh it.',
+      'The access token was issued for another app, so this app cannot inspect or refresh it.',
       'Create the token with this app, or run the keeper with the credentials of the app that issued it.',
     )
   }
   if (/cannot parse access token/i.test(message)) {
     return invalid(
-      'The secret does not hold a Meta access token: Meta cannot parse it.',
+      'The secret holds something that is not a Meta access token: Meta cannot parse it.',
       'Check the secret: it must hold the access token alone, without quotes, spaces or a "Bearer" prefix.',
     )
   }

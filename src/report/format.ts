@@ -4,13 +4,6 @@
  */
 import type { ClientReport, Priority, Status, TokenType } from '../types.ts'
 
-/**
- * Hidden marker that starts the tracking issue body.
- * NOTE: src/github/tracking-issue.ts exports the same string as
- * `ISSUE_MARKER`; keep one of the two once both files are in place.
- */
-export const ISSUE_MARKER = '<!-- meta-token-keeper:tracking-issue -->'
-
 const PRIORITY_RANK: Record<Priority, number> = { high: 0, normal: 1, low: 2 }
 
 const STATUS_LABELS: Record<Status, string> = {

@@ -1,7 +1,7 @@
 /**
  * A Mermaid gantt chart of the token expiry dates, which GitHub renders in
  * issues and job summaries. One marker or bar per client, sections by status,
- * and a section that counts same-day expiries so that a cluster stands out.
+ * and a section that counts same-day expiries so that a cluster is visible.
  */
 import type { ClientReport, Status } from '../types.ts'
 import {
@@ -47,10 +47,10 @@ const DEFAULT_MAX_TASKS = 60
 
 /**
  * Renders a ```mermaid gantt block of every token that expires, or null
- * when none does. With `now`, a token that expires after `now` is a bar from
- * `now` to its expiry and a past expiry is a marker; with `now` null, every
- * expiry is a marker, so the block depends only on the reports (Mermaid
- * draws its own line for today when the chart is viewed).
+ * when none does. With `now`, a future expiry is a bar from `now` to the
+ * expiry and a past expiry is a marker. With `now` null, every expiry is a
+ * marker, so the block depends only on the reports. Mermaid draws its own
+ * line for today when the chart is viewed.
  */
 export function renderGantt(
   reports: ClientReport[],
@@ -88,7 +88,7 @@ export function renderGantt(
   return ['```mermaid', ...lines, '```'].join('\n')
 }
 
-/** One task per client when they fit in `maxTasks`, else one per status and day, else one per status and month. */
+/** Builds one task per client when they fit in `maxTasks`, else one per status and day, else one per status and month. */
 function chooseTasks(plotted: Plotted[], maxTasks: number): Task[] {
   if (plotted.length <= maxTasks) {
     return plotted.map(({ report, day }) => ({
@@ -132,7 +132,7 @@ function taskLine(task: Task, id: string, today: string | null): string {
   return `${task.name} :${tags}milestone, ${id}, ${task.day}, 0d`
 }
 
-/** A marker for each day on which two or more tokens expire. */
+/** Builds a marker for each day on which two or more tokens expire. */
 function clusterLines(plotted: Plotted[]): string[] {
   const counts = new Map<string, number>()
   for (const { day } of plotted) counts.set(day, (counts.get(day) ?? 0) + 1)
@@ -149,10 +149,10 @@ function clusterLines(plotted: Plotted[]): string[] {
 }
 
 /**
- * Makes a client name safe as a gantt task name: no `:` (which ends the
- * name), `#` or `;` (which the lexer reads as comment or separator), `%%`,
- * backticks (which could close the Markdown fence), angle brackets or line
- * breaks, and no leading keyword such as `section`.
+ * Makes a client name safe as a gantt task name. It removes `:`, which ends
+ * the name, `#` and `;`, which the lexer reads as comment and separator,
+ * `%%` comments, backticks that could close the Markdown fence, angle
+ * brackets and line breaks. A leading keyword such as `section` gets a prefix.
  */
 export function sanitizeTaskName(name: string): string {
   const cleaned = name

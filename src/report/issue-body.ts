@@ -5,13 +5,17 @@
  */
 import type { ClientReport } from '../types.ts'
 import {
+  ISSUE_MARKER,
+  RUN_LINK_MARKER,
+  type IssueContent,
+} from '../github/tracking-issue.ts'
+import {
   byExpiryThenPriority,
   byPriorityThenExpiry,
   escapeSentence,
   escapeText,
   formatCount,
   formatDate,
-  ISSUE_MARKER,
   isActNow,
   needsPerson,
   plural,
@@ -35,15 +39,7 @@ export interface IssueOptions {
   maxLength?: number
 }
 
-export interface IssueContent {
-  title: string
-  body: string
-  /** True when a person must act: an expired, invalid, unchecked or expiring token, or one to move to a System User. */
-  needsAction: boolean
-}
-
 /** Marker before the run link, so a caller can compare two bodies without it. */
-export const RUN_LINK_MARKER = '<!-- meta-token-keeper:run-link -->'
 
 const DEFAULT_MAX_LENGTH = 65_000
 
@@ -54,6 +50,8 @@ interface Section {
   after: string[]
   /** Items kept; the rest are counted in one line. */
   shown: number
+  /** True for the section cut before any other when the body is too long. */
+  foldFirst?: boolean
   omitted: (count: number) => string
 }
 
@@ -80,12 +78,6 @@ export function renderIssue(
     body,
     needsAction: reports.some(needsPerson),
   }
-}
-
-/** Returns the body without the run link, to tell whether anything else changed. */
-export function bodyWithoutRunLink(body: string): string {
-  const at = body.indexOf(RUN_LINK_MARKER)
-  return at === -1 ? body : body.slice(0, at)
 }
 
 /** Title such as "Meta tokens: 3 to re-authorize, 12 to move to System User". */
@@ -173,7 +165,7 @@ function fixed(lines: string[]): Section {
   return { before: lines, items: [], after: [], shown: 0, omitted: () => '' }
 }
 
-/** A list section; an empty list renders nothing at all. */
+/** Builds a list section; an empty list renders nothing at all. */
 function list(
   before: string[],
   items: string[],
@@ -218,6 +210,7 @@ function details(healthy: ClientReport[]): Section {
     items: healthy.map(healthyItem),
     after: ['', '</details>'],
     shown: healthy.length,
+    foldFirst: true,
     omitted: omittedLine,
   }
 }
@@ -232,8 +225,31 @@ function renderSection(section: Section): string[] {
   ]
 }
 
+/** Length of the rendered section, with one newline per line. */
 function sectionLength(section: Section): number {
-  return joinedLength(renderSection(section))
+  const hidden = section.items.length - section.shown
+  const omitted = hidden > 0 ? section.omitted(hidden).length + 1 : 0
+  return (
+    joinedLength(section.before) +
+    itemsLength(section, section.shown) +
+    omitted +
+    joinedLength(section.after)
+  )
+}
+
+const itemPrefixLengths = new WeakMap<Section, number[]>()
+
+/** Length of the first `count` items; prefix sums are computed once per section. */
+function itemsLength(section: Section, count: number): number {
+  let prefix = itemPrefixLengths.get(section)
+  if (!prefix) {
+    prefix = [0]
+    for (const item of section.items) {
+      prefix.push((prefix.at(-1) as number) + item.length + 1)
+    }
+    itemPrefixLengths.set(section, prefix)
+  }
+  return prefix[count] as number
 }
 
 function joinedLength(lines: string[]): number {
@@ -241,29 +257,43 @@ function joinedLength(lines: string[]): number {
 }
 
 /**
- * Cuts items from the end of the longest section until the body fits in
- * `budget` characters. Items are sorted most urgent first, so the cut keeps
- * what matters; each cut section ends with a line that counts what it left out.
+ * Cuts items from the ends of sections until the body fits in `budget`
+ * characters. The healthy list goes first, because no person must act on it.
+ * Then the longest other section is cut to the length of the next longest,
+ * and so on, so every list keeps its first, most urgent items. Each cut
+ * section ends with a line that counts what it left out.
  */
 function fitSections(sections: Section[], budget: number): void {
-  for (;;) {
-    const lengths = sections.map(sectionLength)
-    const excess = lengths.reduce((sum, length) => sum + length, 0) - budget
-    if (excess <= 0) return
+  const total = () =>
+    sections.reduce((sum, section) => sum + sectionLength(section), 0)
 
-    const candidates = sections
-      .map((section, index) => ({ section, length: lengths[index] as number }))
-      .filter(({ section }) => section.shown > 0)
+  for (const section of sections.filter((s) => s.foldFirst)) {
+    shrinkTo(section, sectionLength(section) - (total() - budget))
+  }
+
+  for (;;) {
+    const excess = total() - budget
+    if (excess <= 0) return
+    const ranked = sections
+      .filter((section) => section.shown > 0)
+      .map((section) => ({ section, length: sectionLength(section) }))
       .sort((a, b) => b.length - a.length)
-    const longest = candidates[0]?.section
+    const longest = ranked[0]
     if (!longest) return
 
-    // The omission line is about 160 characters; cut enough to pay for it.
-    let removed = 0
-    while (longest.shown > 0 && removed < excess + 200) {
-      longest.shown--
-      removed += (longest.items[longest.shown] as string).length + 1
-    }
+    const nextLength = ranked[1]?.length ?? 0
+    const target = Math.min(
+      Math.max(nextLength, longest.length - excess),
+      longest.length - 1,
+    )
+    shrinkTo(longest.section, target)
+  }
+}
+
+/** Hides items from the end until the section is at most `target` characters long or shows none. */
+function shrinkTo(section: Section, target: number): void {
+  while (section.shown > 0 && sectionLength(section) > target) {
+    section.shown--
   }
 }
 

@@ -32,7 +32,7 @@ const TABLE_HEADER = [
   '| --- | --- | --- | --- | --- | --- |',
 ]
 
-/** Renders the job summary in Markdown. Nothing in a ClientReport holds a token, so neither does the summary. */
+/** Renders the job summary in Markdown. A ClientReport contains no token, so neither does the summary. */
 export function renderSummary(
   reports: ClientReport[],
   totals: RunTotals,

@@ -6,7 +6,7 @@ import { http, HttpResponse } from 'msw'
 import { createOctokit } from '../../src/github/octokit.ts'
 import type { Logger } from '../../src/types.ts'
 
-/** Loopback base URL; msw answers every request before any connection is made. */
+/** Loopback base URL. msw returns a response to every request before any connection is made. */
 export const API = 'http://127.0.0.1:59999/api/v3'
 
 export interface RecordedRequest {
@@ -26,7 +26,7 @@ type Resolver = (args: {
   body: unknown
 }) => Response | Promise<Response>
 
-/** Builds msw handlers that record every request they answer, in order. */
+/** Builds msw handlers that record every request they handle, in order. */
 export function createRecorder() {
   const requests: RecordedRequest[] = []
 
@@ -56,7 +56,7 @@ export function createRecorder() {
   return { requests, route, mutating }
 }
 
-/** A GitHub error response: `{ message, documentation_url }` with the status. */
+/** Builds a GitHub error response: `{ message, documentation_url }` with the status. */
 export function githubError(
   status: number,
   message: string,
@@ -77,7 +77,7 @@ export interface LogLine {
   message: string
 }
 
-/** A Logger that stores every line. */
+/** Creates a Logger that stores every line. */
 export function createTestLog(): { log: Logger; lines: LogLine[] } {
   const lines: LogLine[] = []
   const log: Logger = {
@@ -89,7 +89,7 @@ export function createTestLog(): { log: Logger; lines: LogLine[] } {
   return { log, lines }
 }
 
-/** An Octokit against API with no spacing between writes and no retry waits. */
+/** Creates an Octokit against API with no spacing between writes and no retry waits. */
 export function createTestOctokit(token: string, log: Logger) {
   return createOctokit({
     token,

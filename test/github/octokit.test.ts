@@ -147,7 +147,7 @@ describe('createOctokit', () => {
     const warnings = lines.filter((line) => line.level === 'warning')
     expect(warnings).toHaveLength(1)
     expect(warnings[0]?.message).toContain('secondary rate limit')
-    expect(warnings[0]?.message).toContain('retrying in 7 s')
+    expect(warnings[0]?.message).toContain('Retrying in 7 s')
     expect(warnings[0]?.message).toContain('GET /repos/{owner}/{repo}')
   })
 
@@ -171,7 +171,7 @@ describe('createOctokit', () => {
     await expect(call).rejects.toMatchObject({ status: 403 })
     expect(requests).toHaveLength(4)
     const warnings = lines.filter((line) => line.level === 'warning')
-    expect(warnings.at(-1)?.message).toContain('giving up after 3 retries')
+    expect(warnings.at(-1)?.message).toContain('Giving up after 3 retries')
   })
 
   it('serialises writes', async () => {

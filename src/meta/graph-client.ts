@@ -1,0 +1,203 @@
+/**
+ * The Graph API calls of a run: `debug_token` for many tokens at once through
+ * batch requests, the `fb_exchange_token` exchange and `oauth/revoke`. Every
+ * call authenticates with the app access token `APP_ID|APP_SECRET` and its
+ * `appsecret_proof`, or with `client_id` and `client_secret`.
+ */
+import { createHmac } from 'node:crypto'
+import { z } from 'zod'
+import { registerSecret } from '../redact.ts'
+import type { Logger } from '../types.ts'
+import { MAX_BATCH_SIZE } from './batch.ts'
+import { GraphError } from './errors.ts'
+import { Inspector, type Inspection } from './inspector.ts'
+import { GraphTransport, type GraphStats } from './transport.ts'
+
+export type { Inspection } from './inspector.ts'
+export type { GraphStats } from './transport.ts'
+
+export interface GraphClientOptions {
+  appId: string
+  appSecret: string
+  /** Base URL without the version, for example https://graph.facebook.com. */
+  apiUrl: string
+  /** Graph API version, for example v27.0. */
+  version: string
+  fetch?: typeof fetch
+  /** Per request; default 10 s. */
+  timeoutMs?: number
+  /** Attempts per request, the first included; default 5. */
+  maxAttempts?: number
+  /** Time budget of all requests, counted from construction; default 5 min. */
+  deadlineMs?: number
+  /** `debug_token` requests per batch, at most 50; default 50. */
+  batchSize?: number
+  /** Batches or single requests in flight; default 4. */
+  concurrency?: number
+  log?: Logger
+  sleep?: (ms: number) => Promise<void>
+  /** Uniform in [0, 1), for the backoff jitter. */
+  random?: () => number
+  /** Monotonic clock in ms, for the deadline; default `performance.now`. */
+  now?: () => number
+}
+
+const ExchangeBody = z.looseObject({
+  access_token: z.string().min(1),
+  expires_in: z
+    .union([z.number(), z.string().regex(/^\d+$/)])
+    .transform(Number)
+    .optional(),
+})
+
+export class GraphClient {
+  private readonly options: GraphClientOptions
+  private readonly transport: GraphTransport
+  private readonly inspector: Inspector
+  private readonly appToken: string
+  private readonly appsecretProof: string
+
+  /** Throws a GraphError of kind `version` when `version` is not of the form v27.0. */
+  constructor(options: GraphClientOptions) {
+    if (!/^v\d+\.\d+$/.test(options.version)) {
+      throw new GraphError(
+        `Graph API version "${options.version}" is not of the form v27.0: set \`graph-api-version\` to a version such as v27.0.`,
+        { kind: 'version' },
+      )
+    }
+    this.options = options
+    registerSecret(options.appSecret)
+    this.appToken = registerSecret(`${options.appId}|${options.appSecret}`)
+    this.appsecretProof = createHmac('sha256', options.appSecret)
+      .update(this.appToken)
+      .digest('hex')
+    this.transport = new GraphTransport({
+      apiUrl: options.apiUrl,
+      version: options.version,
+      fetch: options.fetch ?? globalThis.fetch,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      maxAttempts: Math.max(1, options.maxAttempts ?? 5),
+      deadlineMs: options.deadlineMs ?? 5 * 60_000,
+      concurrency: options.concurrency ?? 4,
+      log: options.log ?? null,
+      sleep: options.sleep ?? defaultSleep,
+      random: options.random ?? Math.random,
+      now: options.now ?? (() => performance.now()),
+    })
+    this.inspector = new Inspector({
+      transport: this.transport,
+      appToken: this.appToken,
+      appsecretProof: this.appsecretProof,
+      version: options.version,
+      batchSize: Math.min(
+        MAX_BATCH_SIZE,
+        Math.max(1, options.batchSize ?? MAX_BATCH_SIZE),
+      ),
+      log: options.log ?? null,
+    })
+  }
+
+  get stats(): Readonly<GraphStats> {
+    return this.transport.stats
+  }
+
+  /**
+   * Inspects every token with `debug_token` and returns one inspection per
+   * token, in input order. Tokens go out in batches of up to 50; when Meta
+   * rejects `debug_token` inside a batch, the rest go one request at a time.
+   * Throws one GraphError of kind `credentials` (or `version`) when Meta
+   * rejects the app ID, app secret or Graph API version.
+   */
+  inspect(tokens: string[]): Promise<Inspection[]> {
+    return this.inspector.inspect(tokens)
+  }
+
+  /** Inspects one token with a single `debug_token` request; never throws a GraphError. */
+  inspectOne(token: string): Promise<Inspection> {
+    return this.inspector.inspectOne(token)
+  }
+
+  /**
+   * Exchanges `token` through `oauth/access_token` with
+   * `grant_type=fb_exchange_token`; a System User token also sends
+   * `set_token_expires_in_60_days=true`. Meta keeps the old token valid, so a
+   * transient failure is retried. `expiresIn` is in seconds, null when Meta
+   * gives none.
+   */
+  async exchange(
+    token: string,
+    kind: 'user' | 'system-user',
+  ): Promise<{ accessToken: string; expiresIn: number | null }> {
+    registerSecret(token)
+    const params: Record<string, string> = {
+      grant_type: 'fb_exchange_token',
+      client_id: this.options.appId,
+      client_secret: this.options.appSecret,
+      fb_exchange_token: token,
+    }
+    if (kind === 'system-user') params.set_token_expires_in_60_days = 'true'
+
+    const body = await this.transport.send(
+      {
+        method: 'GET',
+        path: 'oauth/access_token',
+        params,
+        appTokenRequest: false,
+        batch: false,
+      },
+      { deadlineMessage: 'the exchange could not finish' },
+    )
+    return readExchange(body)
+  }
+
+  /** Revokes `token` through `oauth/revoke`; throws a GraphError unless Meta confirms with `success: true`. */
+  async revoke(token: string): Promise<void> {
+    registerSecret(token)
+    const body = await this.transport.send(
+      {
+        method: 'GET',
+        path: 'oauth/revoke',
+        params: {
+          client_id: this.options.appId,
+          client_secret: this.options.appSecret,
+          revoke_token: token,
+          access_token: this.appToken,
+          appsecret_proof: this.appsecretProof,
+        },
+        appTokenRequest: true,
+        batch: false,
+      },
+      { deadlineMessage: 'the revocation could not finish' },
+    )
+    const success = (body as { success?: unknown } | null)?.success
+    if (success !== true && success !== 'true') {
+      throw new GraphError('Meta did not confirm the revocation', {
+        kind: 'other',
+      })
+    }
+  }
+}
+
+/** Registers the new token as a secret before anything else reads the body. */
+function readExchange(body: unknown): {
+  accessToken: string
+  expiresIn: number | null
+} {
+  const raw = (body as { access_token?: unknown } | null)?.access_token
+  if (typeof raw === 'string') registerSecret(raw)
+
+  const parsed = ExchangeBody.safeParse(body)
+  if (!parsed.success) {
+    throw new GraphError('the exchange returned no access token', {
+      kind: 'other',
+    })
+  }
+  return {
+    accessToken: parsed.data.access_token,
+    expiresIn: parsed.data.expires_in ?? null,
+  }
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
