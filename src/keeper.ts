@@ -7,6 +7,7 @@
 import type { GraphClient, Inspection } from './meta/graph-client.ts'
 import type { SecretStore, ScopeAccess } from './github/secrets.ts'
 import { scopeLabel } from './github/secrets.ts'
+import { GraphError, type GraphErrorKind } from './meta/errors.ts'
 import { decide, judgeRefresh, type Decision } from './policy.ts'
 import { describeError } from './redact.ts'
 import { mapLimit } from './concurrency.ts'
@@ -113,13 +114,22 @@ async function inspectAll(
   try {
     return await deps.graph.inspect(clients.map((client) => client.token))
   } catch (error) {
-    // A rejected app id or app secret fails every inspection the same way:
-    // report it once for the run, and mark each client as not checked.
-    const message = describeError(error)
-    problems.push(message)
-    deps.log.error(message, 'Meta rejected the app credentials')
-    return clients.map(() => ({ ok: false, error: error as never }))
+    // A rejected app id, app secret or Graph API version fails every
+    // inspection the same way: report it once for the run, and mark each
+    // client as not checked.
+    const failure =
+      error instanceof GraphError
+        ? error
+        : new GraphError(describeError(error), { kind: 'other' })
+    problems.push(failure.message)
+    deps.log.error(failure.message, RUN_FAILURE_TITLES[failure.kind])
+    return clients.map(() => ({ ok: false, error: failure }))
   }
+}
+
+const RUN_FAILURE_TITLES: Partial<Record<GraphErrorKind, string>> = {
+  credentials: 'Meta rejected the app credentials',
+  version: 'Meta rejected the Graph API version',
 }
 
 function refreshSkipReason(

@@ -19,7 +19,7 @@ import { runKeeper, type KeeperResult } from './keeper.ts'
 import { failureReason } from './verdict.ts'
 import { renderSummary } from './report/summary.ts'
 import { renderIssue } from './report/issue-body.ts'
-import { describeError } from './redact.ts'
+import { describeError, redact } from './redact.ts'
 import type { ClientReport, FailOn, Logger, Settings } from './types.ts'
 
 const DEFAULT_CLIENTS_FILE = '.github/meta-clients.yml'
@@ -36,7 +36,7 @@ export async function run(): Promise<void> {
   try {
     await runAction()
   } catch (error) {
-    if (!(error instanceof InputError) && process.env.ACTIONS_STEP_DEBUG) {
+    if (!(error instanceof InputError) && core.isDebug()) {
       core.debug(describeStack(error))
     }
     core.setFailed(describeError(error))
@@ -220,6 +220,10 @@ async function writeOutputs(
   core.setOutput('attention', result.totals.attention)
   core.setOutput('issue-number', issueNumber ?? '')
 
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    core.info('No GITHUB_STEP_SUMMARY file: the job summary was not written.')
+    return
+  }
   await core.summary
     .addRaw(
       renderSummary(result.reports, result.totals, {
@@ -235,8 +239,9 @@ function failIfNeeded(failOn: FailOn, result: KeeperResult): void {
   if (reason) core.setFailed(reason)
 }
 
+/** The stack, redacted, for debug logging only (`ACTIONS_STEP_DEBUG`). */
 function describeStack(error: unknown): string {
-  return describeError(
-    error instanceof Error ? (error.stack ?? error.message) : error,
+  return redact(
+    error instanceof Error ? (error.stack ?? error.message) : String(error),
   )
 }

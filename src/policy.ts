@@ -13,7 +13,7 @@ export interface PolicyContext {
   refreshBeforeDays: number
   /** Report a token that is not refreshed as expiring within this many days. */
   warnBeforeDays: number
-  /** The app the keeper runs as; a token of another app cannot be inspected or refreshed. */
+  /** ID of the app the keeper runs as. A token of another app cannot be inspected or refreshed. */
   appId: string
 }
 

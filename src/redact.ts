@@ -44,8 +44,19 @@ const CREDENTIAL_FIELDS =
  * can mask at the point of use: `const token = registerSecret(raw)`.
  */
 export function registerSecret(value: string): string {
-  if (value.length >= MIN_SECRET_LENGTH) secrets.add(value)
+  if (value.length >= MIN_SECRET_LENGTH && !isTypoLiteral(value)) {
+    secrets.add(value)
+  }
   return value
+}
+
+/**
+ * A workflow that names a missing secret through a string expression can pass
+ * the text "undefined" or "null"; such text is no secret, and masking it would
+ * hide the very word that explains the mistake.
+ */
+function isTypoLiteral(value: string): boolean {
+  return /^(undefined|null)$/i.test(value.trim())
 }
 
 /** Returns `text` with every registered secret, URL query, credential field and token-shaped string replaced. */

@@ -10,7 +10,7 @@ export const MAX_BATCH_SIZE = 50
 /** One item of a batch response that Meta did not leave out. */
 export interface BatchItem {
   code: number
-  /** The item's body parsed from its JSON string; undefined when it is not JSON. */
+  /** The item's body parsed from its JSON string, or undefined when that is not JSON. */
   body: unknown
 }
 
@@ -33,8 +33,8 @@ export function buildDebugTokenBatch(
 }
 
 /**
- * Reads a batch response of `count` items; an item is null when Meta left
- * it out. Returns null when the body is not an array of that length.
+ * Reads a batch response of `count` items, where an item is null when Meta
+ * left it out. Returns null when the body is not an array of that length.
  */
 export function parseBatchResponse(
   body: unknown,

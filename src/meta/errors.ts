@@ -34,7 +34,7 @@ export class GraphError extends Error {
   readonly code: number | null
   readonly subcode: number | null
   readonly httpStatus: number | null
-  /** Meta's own `error.message`, redacted; null when the error did not come from Meta. */
+  /** Meta's own `error.message`, redacted, or null when the error did not come from Meta. */
   readonly metaMessage: string | null
 
   constructor(message: string, details: GraphErrorDetails) {
@@ -61,7 +61,7 @@ export interface MetaErrorFacts {
   code: number | null
   subcode: number | null
   httpStatus: number | null
-  /** Null when Meta did not send `is_transient`; a missing value is no "false". */
+  /** Null when Meta did not send `is_transient`, which does not mean "false". */
   isTransient: boolean | null
 }
 
@@ -159,7 +159,7 @@ function isCredentialsError(
 
 /**
  * True for an unknown or retired Graph API version. Graph responds to a version it
- * does not know with code 2500 "Unknown path components"; 2635 marks a
+ * does not know with code 2500 "Unknown path components", and 2635 marks a
  * deprecated Marketing API version.
  */
 function isVersionError(facts: MetaErrorFacts): boolean {
@@ -181,7 +181,7 @@ export function isForeignAppError(facts: MetaErrorFacts): boolean {
 /** Subcodes of 190 that Meta documents for a token that stopped working. */
 const TOKEN_SUBCODES = new Set([458, 459, 460, 463, 464, 467, 492])
 
-/** Picks the kind of a Meta error; see `graphErrorFromResponse` for `appTokenRequest`. */
+/** Picks the kind of a Meta error. `appTokenRequest` is as in `ResponseContext`. */
 export function classifyMetaError(
   facts: MetaErrorFacts,
   appTokenRequest: boolean,

@@ -24,21 +24,21 @@ export interface GraphClientOptions {
   /** Graph API version, for example v27.0. */
   version: string
   fetch?: typeof fetch
-  /** Per request; default 10 s. */
+  /** Timeout of each request in ms, 10 s by default. */
   timeoutMs?: number
-  /** Attempts per request, the first included; default 5. */
+  /** Attempts per request including the first, 5 by default. */
   maxAttempts?: number
-  /** Time budget of all requests, counted from construction; default 5 min. */
+  /** Time budget in ms of all requests, counted from construction, 5 min by default. */
   deadlineMs?: number
-  /** `debug_token` requests per batch, at most 50; default 50. */
+  /** `debug_token` requests per batch, at most and by default 50. */
   batchSize?: number
-  /** Batches or single requests in flight; default 4. */
+  /** Batches or single requests in flight, 4 by default. */
   concurrency?: number
   log?: Logger
   sleep?: (ms: number) => Promise<void>
   /** Uniform in [0, 1), for the backoff jitter. */
   random?: () => number
-  /** Monotonic clock in ms, for the deadline; default `performance.now`. */
+  /** Monotonic clock in ms for the deadline, `performance.now` by default. */
   now?: () => number
 }
 
@@ -150,7 +150,7 @@ export class GraphClient {
     return readExchange(body)
   }
 
-  /** Revokes `token` through `oauth/revoke`; throws a GraphError unless Meta confirms with `success: true`. */
+  /** Revokes `token` through `oauth/revoke`, and throws a GraphError unless Meta confirms with `success: true`. */
   async revoke(token: string): Promise<void> {
     registerSecret(token)
     const body = await this.transport.send(

@@ -131,7 +131,7 @@ export class Inspector {
     if (failure) throw failure.reason
   }
 
-  /** Sends one batch; returns null when Meta rejects `debug_token` in batches, so the chunk goes one token at a time. */
+  /** Sends one batch, or returns null when Meta rejects `debug_token` in batches, so the chunk goes one token at a time. */
   private async inspectBatch(
     tokens: string[],
     guard: RunGuard,

@@ -32,7 +32,7 @@ export function backoffDelay(
 export interface RateUsage {
   /** Highest of call_count, total_time and total_cputime, in percent of the limit. */
   percent: number
-  /** Meta's `estimated_time_to_regain_access`, in ms; null when not given or 0. */
+  /** Meta's `estimated_time_to_regain_access` in ms, or null when it is missing or 0. */
   regainMs: number | null
 }
 
@@ -65,7 +65,7 @@ function maxPercent(fields: z.infer<typeof UsageFields>): number {
   )
 }
 
-/** Reads `X-App-Usage: {"call_count":N,"total_cputime":N,"total_time":N}`; null when absent or malformed. */
+/** Reads `X-App-Usage: {"call_count":N,"total_cputime":N,"total_time":N}`, or returns null when it is absent or malformed. */
 export function parseAppUsage(header: string | null): RateUsage | null {
   const parsed = UsageFields.safeParse(parseJson(header))
   if (!parsed.success) return null
@@ -95,7 +95,7 @@ export function parseBusinessUseCaseUsage(
   }
 }
 
-/** Combines both usage headers of one response; null when it has neither. */
+/** Combines both usage headers of one response, or returns null when it has neither. */
 export function readRateUsage(headers: Headers): RateUsage | null {
   const app = parseAppUsage(headers.get('x-app-usage'))
   const business = parseBusinessUseCaseUsage(
@@ -111,7 +111,7 @@ export function readRateUsage(headers: Headers): RateUsage | null {
 
 /** Usage in percent from which requests are spaced out. */
 export const SLOWDOWN_FROM_PERCENT = 75
-/** Wait before each request just under 100 %; less in proportion below that. */
+/** Wait in ms before each request just under 100 %, and less in proportion below. */
 export const SLOWDOWN_MAX_MS = 10_000
 /** Wait at 100 % when Meta gives no regain time. */
 export const THROTTLED_WAIT_MS = 30_000

@@ -15,7 +15,7 @@ const TOKEN_TYPES: readonly TokenType[] = ['USER', 'PAGE', 'SYSTEM_USER', 'APP']
  */
 const graphId = z.union([z.string(), z.number()]).transform(String)
 
-/** Unix time in seconds; a few SDKs and proxies send it as a string. */
+/** Unix time in seconds, accepted as a string too. */
 const unixTime = z
   .union([z.number(), z.string().regex(/^\d+$/)])
   .transform(Number)

@@ -33,7 +33,7 @@ export interface TransportOptions {
   now: () => number
 }
 
-/** Counts of one client's requests; `requests` is `batchRequests + singleRequests`. */
+/** Counts of one client's requests, where `requests` is `batchRequests + singleRequests`. */
 export interface GraphStats {
   requests: number
   batchRequests: number
@@ -46,7 +46,7 @@ export interface GraphStats {
 
 export interface GraphRequest {
   method: 'GET' | 'POST'
-  /** Path after the version, for example `debug_token`; empty for a batch. */
+  /** Path after the version, for example `debug_token`, or empty for a batch. */
   path: string
   /** Query parameters of a GET, form fields of a POST. */
   params: Record<string, string>
@@ -66,13 +66,13 @@ export interface SendOptions {
 
 /** Stops the requests of one job after an error that every request would hit. */
 export interface RequestGuard {
-  /** Throws when the job is to stop; called once a request slot is free. */
+  /** Throws when the job is to stop. Runs once a request slot is free. */
   check(): void
   /** Sees every failed attempt before its request slot is released. */
   record(error: unknown): void
 }
 
-/** Hands out at most `limit` slots; a released slot goes to the oldest waiter. */
+/** Hands out at most `limit` slots, and gives a released slot to the oldest waiter. */
 class Limiter {
   private active = 0
   private readonly waiting: Array<() => void> = []
@@ -157,7 +157,7 @@ export class GraphTransport {
     this.ensureTimeFor(delay, deadlineMessage)
     this.stats.retries++
     await this.options.sleep(delay)
-    // Meta's wait is served; the next response reports the new usage.
+    // The wait Meta requested is over, so usage stays unknown until the next response.
     if (regainMs) this.usage = null
   }
 
@@ -271,7 +271,7 @@ export class GraphTransport {
     }
     this.ensureTimeFor(delay, deadlineMessage)
     await this.options.sleep(delay)
-    // A stop at 100 % is served once; the next response reports the new usage.
+    // A stop at 100 % is waited out once, and the next response reports the new usage.
     if ((this.usage?.percent ?? 0) >= 100) this.usage = null
   }
 

@@ -270,6 +270,13 @@ describe('GraphClient.inspect', () => {
     })
   })
 
+  it('sends nothing for no tokens', async () => {
+    const graphClient = client()
+
+    expect(await graphClient.inspect([])).toEqual([])
+    expect(graphClient.stats.requests).toBe(0)
+  })
+
   it('sends batch form fields Meta expects', async () => {
     await client().inspect(tokens(2))
 
