@@ -45310,9 +45310,18 @@ const CREDENTIAL_FIELDS = /((?:access_token|input_token|fb_exchange_token|client
  * can mask at the point of use: `const token = registerSecret(raw)`.
  */
 function registerSecret(value) {
-    if (value.length >= MIN_SECRET_LENGTH)
+    if (value.length >= MIN_SECRET_LENGTH && !isTypoLiteral(value)) {
         secrets.add(value);
+    }
     return value;
+}
+/**
+ * A workflow that names a missing secret through a string expression can pass
+ * the text "undefined" or "null"; such text is no secret, and masking it would
+ * hide the very word that explains the mistake.
+ */
+function isTypoLiteral(value) {
+    return /^(undefined|null)$/i.test(value.trim());
 }
 /** Returns `text` with every registered secret, URL query, credential field and token-shaped string replaced. */
 function redact(text) {
@@ -45533,9 +45542,9 @@ function booleanSchema() {
 function credentialSchema(optional) {
     return schemas_string()
         .refine((value) => optional || value !== '')
-        .refine((value) => !isTypoLiteral(value));
+        .refine((value) => !inputs_isTypoLiteral(value));
 }
-function isTypoLiteral(value) {
+function inputs_isTypoLiteral(value) {
     return /^(undefined|null)$/i.test(value);
 }
 const inputsSchema = object({
@@ -45671,7 +45680,7 @@ function describeValue(name, value) {
     if (value === '')
         return 'an empty value';
     if (CREDENTIALS.includes(name)) {
-        return isTypoLiteral(value)
+        return inputs_isTypoLiteral(value)
             ? `the text "${value.toLowerCase()}", which a missing or misspelled secret gives`
             : 'a value that is not shown';
     }
@@ -46563,7 +46572,12 @@ class Inspector {
         const results = new Array(tokens.length);
         const guard = new RunGuard();
         const chunks = chunkIndices(tokens.length, this.options.batchSize);
-        const settled = await Promise.allSettled(chunks.map((indices) => this.inspectChunk(tokens, indices, results, guard)));
+        let done = 0;
+        const settled = await Promise.allSettled(chunks.map(async (indices) => {
+            await this.inspectChunk(tokens, indices, results, guard);
+            done += indices.length;
+            this.options.onProgress?.(done, tokens.length);
+        }));
         guard.check();
         const failure = settled.find((outcome) => outcome.status === 'rejected');
         if (failure)
@@ -47104,6 +47118,7 @@ class GraphClient {
             version: options.version,
             batchSize: Math.min(MAX_BATCH_SIZE, Math.max(1, options.batchSize ?? MAX_BATCH_SIZE)),
             log: options.log ?? null,
+            onProgress: options.onProgress,
         });
     }
     get stats() {
@@ -58572,6 +58587,7 @@ async function mapLimit(items, limit, task) {
 
 
 
+
 /** Exchanges in flight at once; Meta counts each one against the app's rate limit. */
 const EXCHANGE_CONCURRENCY = 4;
 /** Runs inspection and refresh for every client and returns one report per client, in input order. */
@@ -58619,14 +58635,21 @@ async function inspectAll(clients, deps, problems) {
         return await deps.graph.inspect(clients.map((client) => client.token));
     }
     catch (error) {
-        // A rejected app id or app secret fails every inspection the same way:
-        // report it once for the run, and mark each client as not checked.
-        const message = describeError(error);
-        problems.push(message);
-        deps.log.error(message, 'Meta rejected the app credentials');
-        return clients.map(() => ({ ok: false, error: error }));
+        // A rejected app id, app secret or Graph API version fails every
+        // inspection the same way: report it once for the run, and mark each
+        // client as not checked.
+        const failure = error instanceof GraphError
+            ? error
+            : new GraphError(describeError(error), { kind: 'other' });
+        problems.push(failure.message);
+        deps.log.error(failure.message, RUN_FAILURE_TITLES[failure.kind]);
+        return clients.map(() => ({ ok: false, error: failure }));
     }
 }
+const RUN_FAILURE_TITLES = {
+    credentials: 'Meta rejected the app credentials',
+    version: 'Meta rejected the Graph API version',
+};
 function refreshSkipReason(settings, deps) {
     if (settings.dryRun)
         return 'dry run, nothing exchanged or written';
@@ -59161,7 +59184,7 @@ const DEFAULT_MAX_LENGTH = 65_000;
 /** Renders the title and body of the tracking issue. */
 function renderIssue(reports, options) {
     const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
-    const sections = buildSections(reports, options);
+    const sections = buildSections(reports.map(asState), options);
     const footer = options.runUrl
         ? [
             '',
@@ -59376,8 +59399,17 @@ function migrateItem(report) {
     return `- [ ] ${nameAndSecret(report)} · ${report.priority} priority${ownerPart(report)} · ${tokenTypeLabel(report.tokenType)} token · ${expiryPart(report)} <!-- item:migrate:${report.secret} -->`;
 }
 function healthyItem(report) {
-    const refreshed = report.status === 'refreshed' ? ' · refreshed by this run' : '';
-    return `- ${escapeText(report.client)} (\`${report.secret}\`) · ${tokenTypeLabel(report.tokenType)} token · ${expiryPart(report)}${refreshed}`;
+    return `- ${escapeText(report.client)} (\`${report.secret}\`) · ${tokenTypeLabel(report.tokenType)} token · ${expiryPart(report)}`;
+}
+/**
+ * The issue shows each token's state, not what this run did: a token
+ * refreshed today is healthy, as it will be on the next run, so the body
+ * (and the notifications it sends) changes only when a state changes.
+ */
+function asState(report) {
+    return report.status === 'refreshed'
+        ? { ...report, status: 'healthy' }
+        : report;
 }
 function unmatchedItem(secret) {
     return `- \`${secret}\`: listed in the clients file, but its secret was not passed to the action. Add it to \`tokens\`, or remove the entry.`;
@@ -59425,7 +59457,7 @@ async function run() {
         await runAction();
     }
     catch (error) {
-        if (!(error instanceof InputError) && process.env.ACTIONS_STEP_DEBUG) {
+        if (!(error instanceof InputError) && isDebug()) {
             core_debug(describeStack(error));
         }
         setFailed(describeError(error));
@@ -59569,6 +59601,10 @@ async function writeOutputs(settings, result, issueNumber) {
     setOutput('refreshed', result.totals.refreshed);
     setOutput('attention', result.totals.attention);
     setOutput('issue-number', issueNumber ?? '');
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        info('No GITHUB_STEP_SUMMARY file: the job summary was not written.');
+        return;
+    }
     await summary
         .addRaw(renderSummary(result.reports, result.totals, {
         dryRun: settings.dryRun,
@@ -59581,8 +59617,9 @@ function failIfNeeded(failOn, result) {
     if (reason)
         setFailed(reason);
 }
+/** The stack, redacted, for debug logging only (`ACTIONS_STEP_DEBUG`). */
 function describeStack(error) {
-    return describeError(error instanceof Error ? (error.stack ?? error.message) : error);
+    return redact(error instanceof Error ? (error.stack ?? error.message) : String(error));
 }
 
 

@@ -193,6 +193,7 @@ async function check(values: Values, env: NodeJS.ProcessEnv): Promise<number> {
     apiUrl: settings.graphApiUrl,
     version: settings.graphApiVersion,
     log: terminalLog,
+    onProgress: progressLine(clients.length),
   })
   const secretStore = settings.githubToken
     ? new SecretStore(
@@ -222,6 +223,18 @@ async function check(values: Values, env: NodeJS.ProcessEnv): Promise<number> {
   const reason = failureReason(settings.failOn, result)
   if (reason) terminalLog.error(reason)
   return reason ? EXIT_ATTENTION : 0
+}
+
+/** Runs longer than this many tokens get a progress line on a terminal. */
+const PROGRESS_FROM_TOKENS = 200
+
+/** Returns a progress callback that rewrites one stderr line, or nothing when stderr is no terminal or the run is short. */
+function progressLine(total: number) {
+  if (!process.stderr.isTTY || total < PROGRESS_FROM_TOKENS) return undefined
+  return (inspected: number) => {
+    const end = inspected === total ? '\n' : ''
+    process.stderr.write(`\rInspected ${inspected} of ${total} tokens${end}`)
+  }
 }
 
 function readClientsFile(path: string, given: string | undefined) {

@@ -13999,9 +13999,18 @@ const CREDENTIAL_FIELDS = /((?:access_token|input_token|fb_exchange_token|client
  * can mask at the point of use: `const token = registerSecret(raw)`.
  */
 function registerSecret(value) {
-    if (value.length >= MIN_SECRET_LENGTH)
+    if (value.length >= MIN_SECRET_LENGTH && !isTypoLiteral(value)) {
         secrets.add(value);
+    }
     return value;
+}
+/**
+ * A workflow that names a missing secret through a string expression can pass
+ * the text "undefined" or "null"; such text is no secret, and masking it would
+ * hide the very word that explains the mistake.
+ */
+function isTypoLiteral(value) {
+    return /^(undefined|null)$/i.test(value.trim());
 }
 /** Returns `text` with every registered secret, URL query, credential field and token-shaped string replaced. */
 function redact(text) {
@@ -14222,9 +14231,9 @@ function booleanSchema() {
 function credentialSchema(optional) {
     return schemas_string()
         .refine((value) => optional || value !== '')
-        .refine((value) => !isTypoLiteral(value));
+        .refine((value) => !inputs_isTypoLiteral(value));
 }
-function isTypoLiteral(value) {
+function inputs_isTypoLiteral(value) {
     return /^(undefined|null)$/i.test(value);
 }
 const inputsSchema = object({
@@ -14360,7 +14369,7 @@ function describeValue(name, value) {
     if (value === '')
         return 'an empty value';
     if (CREDENTIALS.includes(name)) {
-        return isTypoLiteral(value)
+        return inputs_isTypoLiteral(value)
             ? `the text "${value.toLowerCase()}", which a missing or misspelled secret gives`
             : 'a value that is not shown';
     }
@@ -15252,7 +15261,12 @@ class Inspector {
         const results = new Array(tokens.length);
         const guard = new RunGuard();
         const chunks = chunkIndices(tokens.length, this.options.batchSize);
-        const settled = await Promise.allSettled(chunks.map((indices) => this.inspectChunk(tokens, indices, results, guard)));
+        let done = 0;
+        const settled = await Promise.allSettled(chunks.map(async (indices) => {
+            await this.inspectChunk(tokens, indices, results, guard);
+            done += indices.length;
+            this.options.onProgress?.(done, tokens.length);
+        }));
         guard.check();
         const failure = settled.find((outcome) => outcome.status === 'rejected');
         if (failure)
@@ -15793,6 +15807,7 @@ class GraphClient {
             version: options.version,
             batchSize: Math.min(MAX_BATCH_SIZE, Math.max(1, options.batchSize ?? MAX_BATCH_SIZE)),
             log: options.log ?? null,
+            onProgress: options.onProgress,
         });
     }
     get stats() {
@@ -26897,6 +26912,7 @@ async function mapLimit(items, limit, task) {
 
 
 
+
 /** Exchanges in flight at once; Meta counts each one against the app's rate limit. */
 const EXCHANGE_CONCURRENCY = 4;
 /** Runs inspection and refresh for every client and returns one report per client, in input order. */
@@ -26944,14 +26960,21 @@ async function inspectAll(clients, deps, problems) {
         return await deps.graph.inspect(clients.map((client) => client.token));
     }
     catch (error) {
-        // A rejected app id or app secret fails every inspection the same way:
-        // report it once for the run, and mark each client as not checked.
-        const message = describeError(error);
-        problems.push(message);
-        deps.log.error(message, 'Meta rejected the app credentials');
-        return clients.map(() => ({ ok: false, error: error }));
+        // A rejected app id, app secret or Graph API version fails every
+        // inspection the same way: report it once for the run, and mark each
+        // client as not checked.
+        const failure = error instanceof GraphError
+            ? error
+            : new GraphError(describeError(error), { kind: 'other' });
+        problems.push(failure.message);
+        deps.log.error(failure.message, RUN_FAILURE_TITLES[failure.kind]);
+        return clients.map(() => ({ ok: false, error: failure }));
     }
 }
+const RUN_FAILURE_TITLES = {
+    credentials: 'Meta rejected the app credentials',
+    version: 'Meta rejected the Graph API version',
+};
 function refreshSkipReason(settings, deps) {
     if (settings.dryRun)
         return 'dry run, nothing exchanged or written';
@@ -27341,6 +27364,7 @@ async function cli_check(values, env) {
         apiUrl: settings.graphApiUrl,
         version: settings.graphApiVersion,
         log: terminalLog,
+        onProgress: progressLine(clients.length),
     });
     const secretStore = settings.githubToken
         ? new SecretStore(createOctokit({
@@ -27363,6 +27387,17 @@ async function cli_check(values, env) {
     if (reason)
         terminalLog.error(reason);
     return reason ? EXIT_ATTENTION : 0;
+}
+/** Runs longer than this many tokens get a progress line on a terminal. */
+const PROGRESS_FROM_TOKENS = 200;
+/** Returns a progress callback that rewrites one stderr line, or nothing when stderr is no terminal or the run is short. */
+function progressLine(total) {
+    if (!process.stderr.isTTY || total < PROGRESS_FROM_TOKENS)
+        return undefined;
+    return (inspected) => {
+        const end = inspected === total ? '\n' : '';
+        process.stderr.write(`\rInspected ${inspected} of ${total} tokens${end}`);
+    };
 }
 function readClientsFile(path, given) {
     try {

@@ -40,6 +40,8 @@ export interface GraphClientOptions {
   random?: () => number
   /** Monotonic clock in ms for the deadline, `performance.now` by default. */
   now?: () => number
+  /** Called as chunks of tokens are inspected, for a progress line. */
+  onProgress?: (inspected: number, total: number) => void
 }
 
 const ExchangeBody = z.looseObject({
@@ -94,6 +96,7 @@ export class GraphClient {
         Math.max(1, options.batchSize ?? MAX_BATCH_SIZE),
       ),
       log: options.log ?? null,
+      onProgress: options.onProgress,
     })
   }
 

@@ -56,6 +56,8 @@ export interface InspectorOptions {
   version: string
   batchSize: number
   log: Logger | null
+  /** Called after each chunk of tokens is settled, with the count settled so far. */
+  onProgress?: (settled: number, total: number) => void
 }
 
 export class Inspector {
@@ -81,11 +83,14 @@ export class Inspector {
     const guard = new RunGuard()
 
     const chunks = chunkIndices(tokens.length, this.options.batchSize)
+    let done = 0
 
     const settled = await Promise.allSettled(
-      chunks.map((indices) =>
-        this.inspectChunk(tokens, indices, results, guard),
-      ),
+      chunks.map(async (indices) => {
+        await this.inspectChunk(tokens, indices, results, guard)
+        done += indices.length
+        this.options.onProgress?.(done, tokens.length)
+      }),
     )
     guard.check()
     const failure = settled.find((outcome) => outcome.status === 'rejected')

@@ -61,7 +61,7 @@ export function renderIssue(
   options: IssueOptions,
 ): IssueContent {
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH
-  const sections = buildSections(reports, options)
+  const sections = buildSections(reports.map(asState), options)
   const footer = options.runUrl
     ? [
         '',
@@ -334,9 +334,18 @@ function migrateItem(report: ClientReport): string {
 }
 
 function healthyItem(report: ClientReport): string {
-  const refreshed =
-    report.status === 'refreshed' ? ' · refreshed by this run' : ''
-  return `- ${escapeText(report.client)} (\`${report.secret}\`) · ${tokenTypeLabel(report.tokenType)} token · ${expiryPart(report)}${refreshed}`
+  return `- ${escapeText(report.client)} (\`${report.secret}\`) · ${tokenTypeLabel(report.tokenType)} token · ${expiryPart(report)}`
+}
+
+/**
+ * The issue shows each token's state, not what this run did: a token
+ * refreshed today is healthy, as it will be on the next run, so the body
+ * (and the notifications it sends) changes only when a state changes.
+ */
+function asState(report: ClientReport): ClientReport {
+  return report.status === 'refreshed'
+    ? { ...report, status: 'healthy' }
+    : report
 }
 
 function unmatchedItem(secret: string): string {

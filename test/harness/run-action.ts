@@ -22,6 +22,8 @@ export interface ActionRun {
   summary: string
   /** Milliseconds from spawn to exit. */
   durationMs: number
+  /** `performance.now()` in this process just before the spawn, to time the child against other events here. */
+  spawnedAt: number
   /** Peak resident set size of the child in bytes, when the platform reports it. */
   maxRssBytes: number | null
 }
@@ -164,6 +166,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     outputs: parseOutputFile(await readFile(files.output, 'utf8')),
     summary: await readFile(files.summary, 'utf8'),
     durationMs,
+    spawnedAt: started,
     maxRssBytes: null,
   }
   await rm(directory, { recursive: true, force: true })

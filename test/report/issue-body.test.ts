@@ -216,6 +216,13 @@ describe('renderIssue', () => {
     expect(later.body).toBe(render(incidentReports()).body)
   })
 
+  it('shows a refreshed token as healthy', () => {
+    const refreshed = incidentReports().map((r) =>
+      r.status === 'healthy' ? { ...r, status: 'refreshed' as const } : r,
+    )
+    expect(render(refreshed).body).toBe(render(incidentReports()).body)
+  })
+
   it('ignores the input order', () => {
     const reversed = render(incidentReports().reverse())
     expect(reversed.body).toBe(render(incidentReports()).body)

@@ -1,0 +1,84 @@
+/**
+ * Injected failures shared by both simulators: a seeded random share of
+ * requests, and scripts that a test attaches to one route ("the next
+ * exchange fails"). A fault is decided before a request touches any state,
+ * so a failed request never changes what the simulator stores.
+ */
+import { mulberry32, pick } from './random.ts'
+import type { FaultOptions, SimRequest, SimResponse } from './types.ts'
+
+/** Draws faults from a seeded generator: the same seed, the same sequence. */
+export class FaultPicker {
+  readonly #random: () => number
+  readonly #rate: number
+  readonly #kinds: readonly string[]
+
+  constructor(
+    options: FaultOptions | undefined,
+    knownKinds: readonly string[],
+  ) {
+    this.#random = mulberry32(options?.seed ?? 1)
+    this.#rate = Math.min(1, Math.max(0, options?.failureRate ?? 0))
+    const wanted = options?.kinds?.filter((kind) => knownKinds.includes(kind))
+    this.#kinds = wanted && wanted.length > 0 ? wanted : knownKinds
+  }
+
+  /** Returns a fault kind for the next request, or null for none. */
+  next(): string | null {
+    if (this.#rate === 0) return null
+    if (this.#random() >= this.#rate) return null
+    return pick(this.#random, this.#kinds)
+  }
+
+  /** Returns one of `kinds` for an item with probability `rate`, or null. */
+  nextOf(rate: number, kinds: readonly string[]): string | null {
+    if (rate <= 0 || kinds.length === 0) return null
+    if (this.#random() >= rate) return null
+    return pick(this.#random, kinds)
+  }
+}
+
+/**
+ * What a script returns for a request: a fault kind, a whole response, or
+ * undefined to let the request through.
+ */
+export type ScriptResult = string | SimResponse | undefined
+
+export type ScriptHook = (request: SimRequest) => ScriptResult
+
+/** Per-route hooks; each runs before the seeded faults. */
+export class ScriptBook {
+  readonly #hooks = new Map<string, ScriptHook[]>()
+
+  /** Attaches `hook` to `route` and returns a function that detaches it. */
+  add(route: string, hook: ScriptHook): () => void {
+    const hooks = this.#hooks.get(route) ?? []
+    hooks.push(hook)
+    this.#hooks.set(route, hooks)
+    return () => {
+      const index = hooks.indexOf(hook)
+      if (index >= 0) hooks.splice(index, 1)
+    }
+  }
+
+  /** Makes the next `times` requests of `route` fail with `kind`. */
+  failNext(route: string, kind: string, times = 1): void {
+    let left = times
+    const remove = this.add(route, () => {
+      left--
+      if (left <= 0) remove()
+      return kind
+    })
+  }
+
+  /** Runs the hooks of `route` in order and returns the first result. */
+  run(route: string, request: SimRequest): ScriptResult {
+    const hooks = this.#hooks.get(route)
+    if (!hooks) return undefined
+    for (const hook of [...hooks]) {
+      const result = hook(request)
+      if (result !== undefined) return result
+    }
+    return undefined
+  }
+}
