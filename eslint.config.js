@@ -18,6 +18,9 @@ export default tseslint.config(
   },
   {
     files: ['test/**', 'scripts/**'],
-    rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      'no-console': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
   },
 )

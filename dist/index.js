@@ -45284,6 +45284,17 @@ const REPLACEMENT = '***';
 /** Tokens shorter than this are not registered: masking them would hide ordinary words. */
 const MIN_SECRET_LENGTH = 8;
 const secrets = new Set();
+let maskListener = null;
+/**
+ * Sets the function told of each newly registered secret; the Action passes
+ * `core.setSecret`, so a token Meta returns is masked in the runner's log the
+ * moment it is parsed, before anything can print it.
+ */
+function onSecretRegistered(listener) {
+    maskListener = listener;
+    for (const secret of secrets)
+        listener(secret);
+}
 /**
  * Patterns of token-shaped strings that are hidden even when nobody
  * registered them: Meta access tokens start with `EAA`, GitHub tokens with
@@ -45310,8 +45321,11 @@ const CREDENTIAL_FIELDS = /((?:access_token|input_token|fb_exchange_token|client
  * can mask at the point of use: `const token = registerSecret(raw)`.
  */
 function registerSecret(value) {
-    if (value.length >= MIN_SECRET_LENGTH && !isTypoLiteral(value)) {
+    if (value.length >= MIN_SECRET_LENGTH &&
+        !isTypoLiteral(value) &&
+        !secrets.has(value)) {
         secrets.add(value);
+        maskListener?.(value);
     }
     return value;
 }
@@ -58952,6 +58966,14 @@ function formatCount(count) {
 function plural(count, noun, nouns = `${noun}s`) {
     return `${formatCount(count)} ${count === 1 ? noun : nouns}`;
 }
+/**
+ * True when a null `expiresAt` means "never expires". Meta reports
+ * `expires_at: 0` for invalidated tokens too, and a token that could not be
+ * checked has no expiry at all, so for those null means unknown.
+ */
+function hasKnownExpiry(report) {
+    return report.status !== 'invalid' && report.status !== 'error';
+}
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
@@ -59024,7 +59046,7 @@ function tableRow(report) {
 function expiresCell(report) {
     if (report.expiresAt !== null)
         return formatDate(report.expiresAt);
-    return report.status === 'error' ? 'unknown' : 'never';
+    return hasKnownExpiry(report) ? 'never' : 'unknown';
 }
 function writtenCell(report) {
     if (!report.written)
@@ -59374,7 +59396,7 @@ function ownerPart(report) {
 }
 function expiryPart(report) {
     if (report.expiresAt === null) {
-        return report.status === 'error' ? 'expiry unknown' : 'never expires';
+        return hasKnownExpiry(report) ? 'never expires' : 'expiry unknown';
     }
     const verb = report.status === 'expired' ? 'expired' : 'expires';
     return `${verb} ${formatDate(report.expiresAt)}`;
@@ -59444,6 +59466,7 @@ const HOW_TO_MIGRATE = [
 
 
 
+
 const DEFAULT_CLIENTS_FILE = '.github/meta-clients.yml';
 const actionsLog = {
     info: (message) => info(message),
@@ -59464,15 +59487,13 @@ async function run() {
     }
 }
 async function runAction() {
+    onSecretRegistered((value) => core_setSecret(value));
     const inputs = readInputs((name) => getInput(name, { trimWhitespace: false }), process.env);
     const { settings } = inputs;
-    maskCredentials(settings);
     // Tokens are parsed (and so registered for redaction) before the clients
     // file, whose error messages could otherwise quote one.
     const tokens = parseTokensInput(inputs.tokensText);
     const secrets = parseSecretsInput(inputs.secretsJson, inputs.secretPrefix);
-    for (const { token } of [...tokens, ...secrets])
-        core_setSecret(token);
     const entries = await loadClientsFile(inputs.clientsFile);
     const { clients, unmatched, ignored } = buildClients({
         tokens,
@@ -59516,16 +59537,6 @@ async function runAction() {
     await writeOutputs(settings, result, issueNumber);
     failIfNeeded(settings.failOn, result);
 }
-function maskCredentials(settings) {
-    for (const value of [
-        settings.appSecret,
-        settings.githubToken,
-        settings.issueToken,
-    ]) {
-        if (value)
-            core_setSecret(value);
-    }
-}
 async function loadClientsFile(path) {
     let text;
     try {
@@ -59542,7 +59553,11 @@ async function loadClientsFile(path) {
     return parseClientsFile(text, path);
 }
 function logDecision(report) {
-    const expiry = report.expiresAt ? report.expiresAt.slice(0, 10) : 'never';
+    const expiry = report.expiresAt
+        ? report.expiresAt.slice(0, 10)
+        : hasKnownExpiry(report)
+            ? 'never'
+            : 'unknown';
     info(`${report.client} (${report.secret}): ${report.status}, ${report.tokenType}, expires ${expiry}. ${report.reason}`);
 }
 function annotate(reports) {

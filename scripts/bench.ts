@@ -85,6 +85,8 @@ interface DayResult {
   peakRssBytes: number | null
   /** When the input did not fit: how many of its clients would have. */
   fittingClients?: number
+  /** Steady day: the wall time of every repeated run, in ms. */
+  wallRunsMs?: number[]
 }
 
 interface GraphCounts {
@@ -116,6 +118,8 @@ interface NaiveTiming {
 
 interface Options {
   sizes: number[]
+  /** Steady-day runs per size; the median one is reported. */
+  repeat: number
   naiveSample: number
   naiveFull: boolean
   seed: number
@@ -129,6 +133,7 @@ function readOptions(): Options {
       quick: { type: 'boolean', default: false },
       'naive-sample': { type: 'string' },
       'naive-full': { type: 'boolean', default: false },
+      repeat: { type: 'string', default: '3' },
       seed: { type: 'string', default: '1' },
       json: { type: 'string' },
     },
@@ -142,8 +147,15 @@ function readOptions(): Options {
       `--sizes must be a comma-separated list of positive integers, got "${values.sizes}".`,
     )
   }
+  const repeat = Number(values.repeat)
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) {
+    throw new Error(
+      `--repeat must be an integer from 1 to 20, got "${values.repeat}".`,
+    )
+  }
   return {
     sizes,
+    repeat,
     naiveSample: Number(values['naive-sample'] ?? (values.quick ? 100 : 500)),
     naiveFull: values['naive-full'],
     seed: Number(values.seed),
@@ -318,18 +330,46 @@ function inspectionSpan(arrivals: Arrival[]): number | null {
   return last - first
 }
 
-/** Runs the action once on a fresh sandbox and measures it. */
+/**
+ * Starts a fresh sandbox for one day, runs the action on it and, when
+ * `naiveSample` is given, times the naive loop on the same sandbox afterwards.
+ */
 async function runDay(
   size: number,
   day: Day,
-  seed: number,
-  envLimit: number,
-): Promise<DayResult> {
+  options: { seed: number; envLimit: number; naiveSample: number | null },
+): Promise<{ result: DayResult; naive: NaiveTiming | null }> {
   const dueFraction = day === 'refresh' ? REFRESH_DUE_FRACTION : 0
-  const sandbox = await startBenchSandbox(size, dueFraction, seed)
-  const due = Math.round(size * dueFraction)
-  const inputBytes = Buffer.byteLength(sandbox.scenario.tokensInput)
-  const result: DayResult = {
+  const sandbox = await startBenchSandbox(size, dueFraction, options.seed)
+  try {
+    const input = sandbox.scenario.tokensInput
+    const inputBytes = Buffer.byteLength(input)
+    const result = emptyResult(sandbox, size, day, inputBytes)
+    result.due = Math.round(size * dueFraction)
+    if (inputBytes > options.envLimit) {
+      result.notRun = `the tokens input is ${inputBytes} bytes, over the ${options.envLimit} bytes one environment variable may hold`
+      result.fittingClients = countFittingLines(input, options.envLimit)
+      return { result, naive: null }
+    }
+
+    await measureAction(sandbox, result)
+    const naive =
+      options.naiveSample === null
+        ? null
+        : await timeNaive(sandbox, options.naiveSample)
+    return { result, naive }
+  } finally {
+    await sandbox.close()
+  }
+}
+
+function emptyResult(
+  sandbox: BenchSandbox,
+  size: number,
+  day: Day,
+  inputBytes: number,
+): DayResult {
+  return {
     size,
     day,
     notRun: null,
@@ -340,34 +380,30 @@ async function runDay(
     inspectionMs: null,
     graph: countGraph([]),
     github: countGitHub([], sandbox.github),
-    due,
+    due: 0,
     refreshed: null,
     peakRssBytes: null,
   }
+}
 
+/** Runs dist/index.js once on `sandbox` and fills `result` with what it measured. */
+async function measureAction(
+  sandbox: BenchSandbox,
+  result: DayResult,
+): Promise<void> {
+  const workspace = await createWorkspace(sandbox)
+  const rssFile = join(workspace.directory, 'peak-rss')
+  // Writes are paced one second apart: allow two seconds per due token on top of two minutes.
+  const killAfterMs = 120_000 + result.due * 2 * WRITE_GAP_MS
   try {
-    if (inputBytes > envLimit) {
-      result.notRun = `the tokens input is ${inputBytes} bytes, over the ${envLimit} bytes one environment variable may hold`
-      result.fittingClients = countFittingLines(
-        sandbox.scenario.tokensInput,
-        envLimit,
-      )
-      return result
-    }
-    const workspace = await createWorkspace(sandbox)
-    const rssFile = join(workspace.directory, 'peak-rss')
-    // Writes are paced one second apart, so allow two per due token on top of two minutes.
-    const killAfterMs = 120_000 + due * 2 * WRITE_GAP_MS
-
     const run = await runOnAgency(
       sandbox,
       workspace,
       { 'issue-token': sandbox.issueToken },
       { killAfterMs, env: rssProbeEnv(rssFile) },
     )
-    const firstRequest = Math.min(
-      ...[...sandbox.graphArrivals, ...sandbox.githubArrivals].map((a) => a.at),
-    )
+    const arrivals = [...sandbox.graphArrivals, ...sandbox.githubArrivals]
+    const firstRequest = Math.min(...arrivals.map((arrival) => arrival.at))
 
     result.exitCode = run.exitCode
     result.wallMs = run.durationMs
@@ -379,25 +415,22 @@ async function runDay(
     result.github = countGitHub(sandbox.githubArrivals, sandbox.github)
     result.refreshed = Number(run.outputs.refreshed ?? Number.NaN)
     result.peakRssBytes = await readPeakRss(rssFile)
-    if (run.outputs.checked !== String(size)) {
+    if (run.outputs.checked !== String(result.size)) {
       console.error(
-        `N=${size} ${day}: the action checked ${run.outputs.checked ?? 'no'} tokens (exit ${run.exitCode}).\n${run.stdout.slice(-2000)}`,
+        `N=${result.size} ${result.day}: the action checked ${run.outputs.checked ?? 'no'} tokens (exit ${run.exitCode}). Last output:\n${run.stdout.slice(-2000)}`,
       )
     }
-    await rm(workspace.directory, { recursive: true, force: true })
-    return result
   } finally {
-    await sandbox.close()
+    await rm(workspace.directory, { recursive: true, force: true })
   }
 }
 
-/** Times the naive loop on the steady-day tokens, on a sample for large sizes. */
+/** Times the naive loop over the first `sampleSize` tokens of `sandbox`, and scales it to all of them. */
 async function timeNaive(
-  size: number,
-  seed: number,
+  sandbox: BenchSandbox,
   sampleSize: number,
 ): Promise<NaiveTiming> {
-  const sandbox = await startBenchSandbox(size, 0, seed)
+  const size = sandbox.scenario.clients.length
   const directory = await mkdtemp(join(tmpdir(), 'mtk-naive-'))
   try {
     const tokensFile = join(directory, 'tokens')
@@ -405,17 +438,16 @@ async function timeNaive(
     await writeFile(tokensFile, tokens.join('\n'), { mode: 0o600 })
     const sampled = Math.min(size, sampleSize)
     const output = await runNaiveChild(sandbox, tokensFile, sampled)
-    const result = JSON.parse(output) as { elapsedMs: number; failed: number }
+    const timing = JSON.parse(output) as { elapsedMs: number; failed: number }
     return {
       size,
       sampled,
-      loopMs: result.elapsedMs,
-      estimatedMs: (result.elapsedMs * size) / sampled,
-      failed: result.failed,
+      loopMs: timing.elapsedMs,
+      estimatedMs: (timing.elapsedMs * size) / sampled,
+      failed: timing.failed,
     }
   } finally {
     await rm(directory, { recursive: true, force: true })
-    await sandbox.close()
   }
 }
 
@@ -501,8 +533,8 @@ function times(ratio: number | null, digits = 1): string {
 }
 
 const TABLE_HEADER = [
-  '| N | day | wall | compared with | ratio | Graph requests (batches) | GitHub requests (secrets + issue) | writes / refreshed | secondary-limit hits | min write gap | peak RSS | cold start |',
-  '|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| N | day | exit | wall | inspection | compared with | ratio | Graph requests (batches) | GitHub requests (secrets + issue) | writes / refreshed | secondary-limit hits | min write gap | peak RSS | cold start |',
+  '|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
 ]
 
 function tableRow(
@@ -511,27 +543,25 @@ function tableRow(
   comparison: { label: string; ratio: number | null; digits: number },
 ): string {
   const label = `${day.size}${result.atInputLimit ? ' (input limit)' : ''}`
-  if (day.notRun) {
-    return `| ${label} | ${day.day} | not run: ${day.notRun} |  |  |  |  |  |  |  |  |  |`
-  }
-  const { graph, github } = day
-  return [
-    label,
-    day.day,
-    seconds(day.wallMs),
-    comparison.label,
-    times(comparison.ratio, comparison.digits),
-    `${graph.requests} (${graph.batches})`,
-    `${github.requests} (${github.secretRequests} + ${github.issueRequests})`,
-    `${github.secretWrites} / ${day.refreshed ?? '–'}`,
-    String(github.secondaryLimitHits),
-    milliseconds(github.minWriteGapMs),
-    mebibytes(day.peakRssBytes),
-    milliseconds(day.coldStartMs),
-  ]
-    .join(' | ')
-    .replace(/^/, '| ')
-    .concat(' |')
+  const cells = day.notRun
+    ? [label, day.day, '', `not run: ${day.notRun}`, ...Array(10).fill('')]
+    : [
+        label,
+        day.day,
+        String(day.exitCode),
+        seconds(day.wallMs),
+        seconds(day.inspectionMs),
+        comparison.label,
+        times(comparison.ratio, comparison.digits),
+        `${day.graph.requests} (${day.graph.batches})`,
+        `${day.github.requests} (${day.github.secretRequests} + ${day.github.issueRequests})`,
+        `${day.github.secretWrites} / ${day.refreshed ?? '–'}`,
+        String(day.github.secondaryLimitHits),
+        milliseconds(day.github.minWriteGapMs),
+        mebibytes(day.peakRssBytes),
+        milliseconds(day.coldStartMs),
+      ]
+  return `| ${cells.join(' | ')} |`
 }
 
 function naiveLabel(naive: NaiveTiming | null): string {
@@ -738,22 +768,59 @@ async function describeMachine(): Promise<Machine> {
   }
 }
 
+/**
+ * Runs the steady day `repeat` times on fresh sandboxes and keeps the run
+ * with the median wall time, because other processes on the machine make
+ * single runs noisy. The naive loop runs once, after the last one.
+ */
+async function runSteady(
+  size: number,
+  options: Options,
+  envLimit: number,
+): Promise<{ result: DayResult; naive: NaiveTiming | null }> {
+  const naiveSample =
+    size >= 1000 && !options.naiveFull ? options.naiveSample : size
+  const runs: DayResult[] = []
+  let naive: NaiveTiming | null = null
+  for (let attempt = 1; attempt <= options.repeat; attempt++) {
+    const last = attempt === options.repeat
+    const day = await runDay(size, 'steady', {
+      seed: options.seed,
+      envLimit,
+      naiveSample: last ? naiveSample : null,
+    })
+    runs.push(day.result)
+    naive = day.naive ?? naive
+    if (day.result.notRun) break
+  }
+
+  const sorted = [...runs].sort((a, b) => (a.wallMs ?? 0) - (b.wallMs ?? 0))
+  const median = sorted[Math.floor((sorted.length - 1) / 2)] as DayResult
+  median.wallRunsMs = runs
+    .map((run) => run.wallMs)
+    .filter((ms): ms is number => ms !== null)
+  return { result: median, naive }
+}
+
 async function runSize(
   size: number,
   options: Options,
   envLimit: number,
   atInputLimit: boolean,
 ): Promise<SizeResult> {
-  const steady = await runDay(size, 'steady', options.seed, envLimit)
-  const sample =
-    size >= 1000 && !options.naiveFull
-      ? Math.min(size, options.naiveSample)
-      : size
-  const naive = steady.notRun
-    ? null
-    : await timeNaive(size, options.seed, sample)
-  const refresh = await runDay(size, 'refresh', options.seed, envLimit)
-  return { size, steady, refresh, naive, atInputLimit }
+  const steady = await runSteady(size, options, envLimit)
+  const refresh = await runDay(size, 'refresh', {
+    seed: options.seed,
+    envLimit,
+    naiveSample: null,
+  })
+  return {
+    size,
+    steady: steady.result,
+    refresh: refresh.result,
+    naive: steady.naive,
+    atInputLimit,
+  }
 }
 
 async function main(): Promise<void> {

@@ -18,8 +18,9 @@ import { syncTrackingIssue } from './github/tracking-issue.ts'
 import { runKeeper, type KeeperResult } from './keeper.ts'
 import { failureReason } from './verdict.ts'
 import { renderSummary } from './report/summary.ts'
+import { hasKnownExpiry } from './report/format.ts'
 import { renderIssue } from './report/issue-body.ts'
-import { describeError, redact } from './redact.ts'
+import { describeError, onSecretRegistered, redact } from './redact.ts'
 import type { ClientReport, FailOn, Logger, Settings } from './types.ts'
 
 const DEFAULT_CLIENTS_FILE = '.github/meta-clients.yml'
@@ -44,18 +45,17 @@ export async function run(): Promise<void> {
 }
 
 async function runAction(): Promise<void> {
+  onSecretRegistered((value) => core.setSecret(value))
   const inputs = readInputs(
     (name) => core.getInput(name, { trimWhitespace: false }),
     process.env,
   )
   const { settings } = inputs
-  maskCredentials(settings)
 
   // Tokens are parsed (and so registered for redaction) before the clients
   // file, whose error messages could otherwise quote one.
   const tokens = parseTokensInput(inputs.tokensText)
   const secrets = parseSecretsInput(inputs.secretsJson, inputs.secretPrefix)
-  for (const { token } of [...tokens, ...secrets]) core.setSecret(token)
   const entries = await loadClientsFile(inputs.clientsFile)
   const { clients, unmatched, ignored } = buildClients({
     tokens,
@@ -117,16 +117,6 @@ async function runAction(): Promise<void> {
   failIfNeeded(settings.failOn, result)
 }
 
-function maskCredentials(settings: Settings): void {
-  for (const value of [
-    settings.appSecret,
-    settings.githubToken,
-    settings.issueToken,
-  ]) {
-    if (value) core.setSecret(value)
-  }
-}
-
 async function loadClientsFile(path: string) {
   let text: string
   try {
@@ -144,7 +134,11 @@ async function loadClientsFile(path: string) {
 }
 
 function logDecision(report: ClientReport): void {
-  const expiry = report.expiresAt ? report.expiresAt.slice(0, 10) : 'never'
+  const expiry = report.expiresAt
+    ? report.expiresAt.slice(0, 10)
+    : hasKnownExpiry(report)
+      ? 'never'
+      : 'unknown'
   core.info(
     `${report.client} (${report.secret}): ${report.status}, ${report.tokenType}, expires ${expiry}. ${report.reason}`,
   )

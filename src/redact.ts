@@ -12,6 +12,18 @@ const MIN_SECRET_LENGTH = 8
 
 const secrets = new Set<string>()
 
+let maskListener: ((value: string) => void) | null = null
+
+/**
+ * Sets the function told of each newly registered secret; the Action passes
+ * `core.setSecret`, so a token Meta returns is masked in the runner's log the
+ * moment it is parsed, before anything can print it.
+ */
+export function onSecretRegistered(listener: (value: string) => void): void {
+  maskListener = listener
+  for (const secret of secrets) listener(secret)
+}
+
 /**
  * Patterns of token-shaped strings that are hidden even when nobody
  * registered them: Meta access tokens start with `EAA`, GitHub tokens with
@@ -44,8 +56,13 @@ const CREDENTIAL_FIELDS =
  * can mask at the point of use: `const token = registerSecret(raw)`.
  */
 export function registerSecret(value: string): string {
-  if (value.length >= MIN_SECRET_LENGTH && !isTypoLiteral(value)) {
+  if (
+    value.length >= MIN_SECRET_LENGTH &&
+    !isTypoLiteral(value) &&
+    !secrets.has(value)
+  ) {
     secrets.add(value)
+    maskListener?.(value)
   }
   return value
 }

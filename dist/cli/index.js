@@ -4405,7 +4405,7 @@ exports.overwrite = function (received, defaults, onto = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4464);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8473);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.env);
 
@@ -4414,7 +4414,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4464:
+/***/ 8473:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13973,6 +13973,17 @@ const REPLACEMENT = '***';
 /** Tokens shorter than this are not registered: masking them would hide ordinary words. */
 const MIN_SECRET_LENGTH = 8;
 const secrets = new Set();
+let maskListener = null;
+/**
+ * Sets the function told of each newly registered secret; the Action passes
+ * `core.setSecret`, so a token Meta returns is masked in the runner's log the
+ * moment it is parsed, before anything can print it.
+ */
+function onSecretRegistered(listener) {
+    maskListener = listener;
+    for (const secret of secrets)
+        listener(secret);
+}
 /**
  * Patterns of token-shaped strings that are hidden even when nobody
  * registered them: Meta access tokens start with `EAA`, GitHub tokens with
@@ -13999,8 +14010,11 @@ const CREDENTIAL_FIELDS = /((?:access_token|input_token|fb_exchange_token|client
  * can mask at the point of use: `const token = registerSecret(raw)`.
  */
 function registerSecret(value) {
-    if (value.length >= MIN_SECRET_LENGTH && !isTypoLiteral(value)) {
+    if (value.length >= MIN_SECRET_LENGTH &&
+        !isTypoLiteral(value) &&
+        !secrets.has(value)) {
         secrets.add(value);
+        maskListener?.(value);
     }
     return value;
 }
@@ -27163,7 +27177,131 @@ function failureReason(failOn, result) {
     return `Meta tokens need attention (fail-on: ${failOn}): ${detail}. ${attention} client(s) listed in the job summary.`;
 }
 
+;// CONCATENATED MODULE: ./src/report/format.ts
+const PRIORITY_RANK = { high: 0, normal: 1, low: 2 };
+const STATUS_LABELS = {
+    expired: 'Expired',
+    invalid: 'Invalid',
+    error: 'Not checked',
+    expiring: 'Expiring',
+    refreshed: 'Refreshed',
+    healthy: 'Healthy',
+};
+/** Order of statuses from most to least urgent. */
+const STATUS_ORDER = (/* unused pure expression or super */ null && ([
+    'expired',
+    'invalid',
+    'error',
+    'expiring',
+    'refreshed',
+    'healthy',
+]));
+const TOKEN_TYPE_LABELS = {
+    USER: 'User',
+    PAGE: 'Page',
+    SYSTEM_USER: 'System User',
+    APP: 'App',
+    UNKNOWN: 'Unknown',
+};
+/** Formats an ISO 8601 string or a Date as `YYYY-MM-DD` in UTC; `unknown date` when it does not parse. */
+function formatDate(value) {
+    const date = typeof value === 'string' ? new Date(value) : value;
+    if (Number.isNaN(date.getTime()))
+        return 'unknown date';
+    return date.toISOString().slice(0, 10);
+}
+/** Returns the short label of a status, such as `Expired`. */
+function statusLabel(status) {
+    return STATUS_LABELS[status];
+}
+/** Returns the label of a token type, such as `System User`. */
+function tokenTypeLabel(type) {
+    return TOKEN_TYPE_LABELS[type];
+}
+/** True for the statuses that need a new token from a person now. */
+function isActNow(report) {
+    return (report.status === 'expired' ||
+        report.status === 'invalid' ||
+        report.status === 'error');
+}
+/** True when a person must do something about this client. */
+function needsPerson(report) {
+    return (isActNow(report) || report.status === 'expiring' || report.needsMigration);
+}
+function expiryTime(report) {
+    if (report.expiresAt === null)
+        return Number.POSITIVE_INFINITY;
+    const time = Date.parse(report.expiresAt);
+    return Number.isNaN(time) ? Number.POSITIVE_INFINITY : time;
+}
+/** Compares by expiry, soonest first; tokens that never expire come last. */
+function compareExpiry(a, b) {
+    const left = expiryTime(a);
+    const right = expiryTime(b);
+    if (left === right)
+        return 0;
+    return left < right ? -1 : 1;
+}
+/** Compares by priority (high, normal, low). */
+function comparePriority(a, b) {
+    return PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority];
+}
+function compareSecret(a, b) {
+    if (a.secret === b.secret)
+        return 0;
+    return a.secret < b.secret ? -1 : 1;
+}
+/**
+ * Compares by priority, then expiry (soonest first, never last), then secret
+ * name, so that the same reports always sort the same way.
+ */
+function byPriorityThenExpiry(a, b) {
+    return comparePriority(a, b) || compareExpiry(a, b) || compareSecret(a, b);
+}
+/** Compares by expiry, then priority, then secret name. */
+function byExpiryThenPriority(a, b) {
+    return compareExpiry(a, b) || comparePriority(a, b) || compareSecret(a, b);
+}
+/**
+ * Escapes text for one line of Markdown: line breaks become spaces, `<`
+ * cannot open an HTML comment or tag, `|` cannot end a table cell, and
+ * emphasis and link characters show as themselves.
+ */
+function escapeText(text) {
+    return collapseLines(text)
+        .replace(/[\\`*_[\]|~>#]/g, (char) => `\\${char}`)
+        .replace(/</g, '&lt;');
+}
+/**
+ * Escapes a sentence written by this action or redacted from Meta: line
+ * breaks become spaces and `<` and `|` are escaped, but backtick code spans
+ * stay, because reasons and fixes name inputs such as `github-token`.
+ */
+function escapeSentence(text) {
+    return collapseLines(text).replace(/\|/g, '\\|').replace(/</g, '&lt;');
+}
+function collapseLines(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+/** Formats a number with thousands separators, such as `2,000`. */
+function formatCount(count) {
+    return count.toLocaleString('en-US');
+}
+/** Returns `1 client` or `3 clients`. */
+function plural(count, noun, nouns = `${noun}s`) {
+    return `${formatCount(count)} ${count === 1 ? noun : nouns}`;
+}
+/**
+ * True when a null `expiresAt` means "never expires". Meta reports
+ * `expires_at: 0` for invalidated tokens too, and a token that could not be
+ * checked has no expiry at all, so for those null means unknown.
+ */
+function hasKnownExpiry(report) {
+    return report.status !== 'invalid' && report.status !== 'error';
+}
+
 ;// CONCATENATED MODULE: ./src/report/table.ts
+
 
 const HEADERS = ['Client', 'Status', 'Type', 'Expires', 'Reason'];
 /** Renders `reports` as aligned columns no wider than `width` characters. */
@@ -27173,7 +27311,11 @@ function renderTable(reports, width) {
         report.client,
         report.status + (report.needsMigration ? '*' : ''),
         report.tokenType,
-        report.expiresAt ? report.expiresAt.slice(0, 10) : 'never',
+        report.expiresAt
+            ? report.expiresAt.slice(0, 10)
+            : hasKnownExpiry(report)
+                ? 'never'
+                : 'unknown',
         report.reason,
     ]);
     const widths = HEADERS.slice(0, -1).map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));

@@ -140,3 +140,12 @@ export function plural(
 ): string {
   return `${formatCount(count)} ${count === 1 ? noun : nouns}`
 }
+
+/**
+ * True when a null `expiresAt` means "never expires". Meta reports
+ * `expires_at: 0` for invalidated tokens too, and a token that could not be
+ * checked has no expiry at all, so for those null means unknown.
+ */
+export function hasKnownExpiry(report: ClientReport): boolean {
+  return report.status !== 'invalid' && report.status !== 'error'
+}

@@ -10,6 +10,7 @@ import {
   type IssueContent,
 } from '../github/tracking-issue.ts'
 import {
+  hasKnownExpiry,
   byExpiryThenPriority,
   byPriorityThenExpiry,
   escapeSentence,
@@ -303,7 +304,7 @@ function ownerPart(report: ClientReport): string {
 
 function expiryPart(report: ClientReport): string {
   if (report.expiresAt === null) {
-    return report.status === 'error' ? 'expiry unknown' : 'never expires'
+    return hasKnownExpiry(report) ? 'never expires' : 'expiry unknown'
   }
   const verb = report.status === 'expired' ? 'expired' : 'expires'
   return `${verb} ${formatDate(report.expiresAt)}`

@@ -4,6 +4,7 @@
  */
 import type { ClientReport, RunTotals } from '../types.ts'
 import {
+  hasKnownExpiry,
   byPriorityThenExpiry,
   escapeSentence,
   escapeText,
@@ -108,7 +109,7 @@ function tableRow(report: ClientReport): string {
 
 function expiresCell(report: ClientReport): string {
   if (report.expiresAt !== null) return formatDate(report.expiresAt)
-  return report.status === 'error' ? 'unknown' : 'never'
+  return hasKnownExpiry(report) ? 'never' : 'unknown'
 }
 
 function writtenCell(report: ClientReport): string {

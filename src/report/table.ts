@@ -4,6 +4,7 @@
  */
 import type { ClientReport } from '../types.ts'
 import { needsAttention } from '../keeper.ts'
+import { hasKnownExpiry } from './format.ts'
 
 const HEADERS = ['Client', 'Status', 'Type', 'Expires', 'Reason'] as const
 
@@ -16,7 +17,11 @@ export function renderTable(reports: ClientReport[], width: number): string {
     report.client,
     report.status + (report.needsMigration ? '*' : ''),
     report.tokenType,
-    report.expiresAt ? report.expiresAt.slice(0, 10) : 'never',
+    report.expiresAt
+      ? report.expiresAt.slice(0, 10)
+      : hasKnownExpiry(report)
+        ? 'never'
+        : 'unknown',
     report.reason,
   ])
 

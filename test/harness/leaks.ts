@@ -48,3 +48,15 @@ export function describeLeaks(leaks: Leak[]): string {
     )
     .join('\n')
 }
+
+/**
+ * Returns a runner's stdout as a person sees it in the log: the runner
+ * consumes `::add-mask::VALUE` commands, which carry the very values to mask,
+ * and prints none of them.
+ */
+export function visibleLog(stdout: string): string {
+  return stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n')
+}
