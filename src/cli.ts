@@ -4,13 +4,16 @@
  * JSON. It exchanges and writes secrets only with `--write` and a token.
  */
 import { readFileSync } from 'node:fs'
-import { parseArgs, parseEnv } from 'node:util'
-import { InputError, readInputs } from './inputs.ts'
+import { resolve } from 'node:path'
+// A namespace import, so that an older Node.js without `parseEnv` still loads
+// this module and bin.ts can name the version the CLI needs.
+import * as util from 'node:util'
+import { InputError, isValidSecretName, quote, readInputs } from './inputs.ts'
 import {
   buildClients,
   parseClientsFile,
-  parseSecretsInput,
-  parseTokensInput,
+  type ClientEntry,
+  type PassedToken,
 } from './clients.ts'
 import { GraphClient } from './meta/graph-client.ts'
 import { createOctokit } from './github/octokit.ts'
@@ -18,40 +21,55 @@ import { SecretStore } from './github/secrets.ts'
 import { runKeeper } from './keeper.ts'
 import { failureReason } from './verdict.ts'
 import { renderTable } from './report/table.ts'
-import { describeError } from './redact.ts'
-import type { Logger } from './types.ts'
+import { describeError, registerSecret } from './redact.ts'
+import type { ClientReport, Logger } from './types.ts'
 
 const HELP = `Usage: meta-token-keeper check [options]
 
-Inspects every Meta access token named META_TOKEN_* in the environment (or in
---env-file) with debug_token and prints what it found. Nothing is exchanged or
-written unless --write is given with a GitHub token.
+Inspects each client's Meta access token with debug_token and prints a table
+(or JSON) of what it found. Reads the variables below from the environment and
+from a .env-style file; when both set one, the environment wins. Nothing is
+exchanged or written unless --write is given.
 
-Environment:
-  META_APP_ID, META_APP_SECRET   the Meta app the tokens belong to (required)
-  META_TOKEN_<CLIENT>            one access token per client
-  GITHUB_TOKEN                   token that may write Actions secrets (--write only)
-  GITHUB_REPOSITORY              owner/repo whose secrets --write updates
+Variables:
+  META_APP_ID                  ID of the Meta app that issued the tokens (required)
+  META_APP_SECRET              secret of that app (required)
+  META_TOKEN_<CLIENT>          one access token per client, for example
+                               META_TOKEN_NORTHWIND_BIKES
+  GITHUB_TOKEN                 --write only: a token that can write Actions secrets
+  GITHUB_REPOSITORY            --write only: OWNER/REPO whose secrets are written
 
 Options:
-  --env-file FILE                read variables from a .env-style file first
-                                 (default: .env when it exists)
-  --clients-file FILE            clients YAML file (default .github/meta-clients.yml)
-  --prefix TEXT                  name prefix of client tokens (default META_TOKEN_)
-  --refresh-before-days DAYS     refresh tokens expiring within DAYS days (default 30)
-  --warn-before-days DAYS        report tokens expiring within DAYS days (default 14)
-  --fail-on WHEN                 expired | expiring | never (default expired)
-  --write                        exchange due tokens and write them back to GitHub
-  --scope SCOPE                  repository | environment:NAME | organization
-  --repo OWNER/REPO              repository for --write (default GITHUB_REPOSITORY)
-  --graph-api-version VERSION    Graph API version (default v27.0)
-  --graph-api-url URL            Graph API base URL (default https://graph.facebook.com)
-  --github-api-url URL           GitHub REST API base URL (default https://api.github.com)
-  --json                         print the report as JSON instead of a table
-  -h, --help                     show this help
+  --env-file PATH              .env-style file to read (default: .env in the
+                               current directory, when it exists)
+  --clients-file PATH          clients YAML file with display names, priorities
+                               and owners (default: .github/meta-clients.yml,
+                               when it exists)
+  --prefix TEXT                name prefix of the client token variables
+                               (default: META_TOKEN_)
+  --refresh-before-days DAYS   refresh a token that expires within DAYS days
+                               (default: 30)
+  --warn-before-days DAYS      report a token that cannot be refreshed as
+                               expiring within DAYS days (default: 14)
+  --fail-on WHEN               exit 1 on: expired (expired, invalid or unchecked
+                               tokens), expiring (those and expiring tokens) or
+                               never (default: expired)
+  --write                      exchange the tokens that are due and write the
+                               verified new ones to GitHub secrets
+  --scope SCOPE                where --write writes: repository, environment:NAME
+                               or organization (default: repository)
+  --repo OWNER/REPO            repository for --write (default: GITHUB_REPOSITORY)
+  --graph-api-version VERSION  Graph API version as vMAJOR.MINOR (default: v27.0)
+  --graph-api-url URL          Graph API base URL (default: https://graph.facebook.com)
+  --github-api-url URL         GitHub REST API base URL (default: GITHUB_API_URL,
+                               else https://api.github.com)
+  --json                       print the report as a JSON array instead of a table
+  --debug                      print the route and status of every request to
+                               stderr (never a token)
+  -h, --help                   print this help and exit
 
-Exit codes: 0 nothing to act on per --fail-on, 1 tokens need attention,
-2 invalid options or input.`
+Exit status: 0 when nothing needs a person by --fail-on; 1 when tokens need
+attention or the check failed; 2 for invalid options, variables or files.`
 
 const OPTIONS = {
   'env-file': { type: 'string' },
@@ -67,184 +85,453 @@ const OPTIONS = {
   'graph-api-url': { type: 'string' },
   'github-api-url': { type: 'string' },
   json: { type: 'boolean' },
+  debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
-const EXIT_ATTENTION = 1
-const EXIT_USAGE = 2
+export const EXIT_OK = 0
+export const EXIT_ATTENTION = 1
+export const EXIT_USAGE = 2
 
-/** Progress goes to stderr so that `--json` output on stdout stays clean. */
-const terminalLog: Logger = {
-  info: (message) => process.stderr.write(`${message}\n`),
-  warning: (message) => process.stderr.write(`warning: ${message}\n`),
-  error: (message) => process.stderr.write(`error: ${message}\n`),
-  debug: (message) => {
-    if (process.env.META_TOKEN_KEEPER_DEBUG) {
-      process.stderr.write(`debug: ${message}\n`)
-    }
+/** Where the CLI writes and which directory relative paths start from; tests pass their own. */
+export interface CliIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number }
+  stderr: { write(text: string): unknown; isTTY?: boolean }
+  /** Directory for the default .env, the clients file and relative paths. */
+  cwd: string
+}
+
+const PROCESS_IO: CliIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  get cwd() {
+    return process.cwd()
   },
 }
 
-/** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
+/** Runs above this many tokens get a progress line on a terminal. */
+const PROGRESS_FROM_TOKENS = 200
+
+/** Names of unmatched clients-file entries shown before the rest are counted. */
+const UNMATCHED_SHOWN = 5
+
+type Values = ReturnType<
+  typeof util.parseArgs<{ options: typeof OPTIONS }>
+>['values']
+
+/**
+ * Runs the CLI with `argv` (without node and the script) and the variables
+ * in `env`, and returns the exit status: 0, 1 (attention) or 2 (usage).
+ */
 export async function main(
   argv: string[],
   env: NodeJS.ProcessEnv,
+  io: CliIo = PROCESS_IO,
 ): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true })
+    parsed = util.parseArgs({
+      args: argv,
+      options: OPTIONS,
+      allowPositionals: true,
+    })
   } catch (error) {
-    terminalLog.error(`${describeError(error)}. Run with --help.`)
+    io.stderr.write(`error: ${describeArgsError(error)}\n`)
     return EXIT_USAGE
   }
   const { values, positionals } = parsed
   if (values.help) {
-    process.stdout.write(`${HELP}\n`)
-    return 0
+    io.stdout.write(`${HELP}\n`)
+    return EXIT_OK
   }
-  if (positionals.length !== 1 || positionals[0] !== 'check') {
-    terminalLog.error(
-      `unknown command ${JSON.stringify(positionals.join(' '))}: the only command is \`check\`. Run with --help.`,
-    )
+  const commandError = checkCommand(positionals)
+  if (commandError) {
+    io.stderr.write(`error: ${commandError} Run with --help for usage.\n`)
     return EXIT_USAGE
   }
 
+  const log = terminalLogger(io.stderr, values.debug ?? false)
   try {
-    return await check(values, { ...loadEnvFile(values['env-file']), ...env })
+    const fileEnv = loadEnvFile(values['env-file'], io.cwd)
+    return await check(values, { ...fileEnv, ...env }, io, log)
   } catch (error) {
-    terminalLog.error(describeError(error))
+    log.error(describeError(error))
     return error instanceof InputError ? EXIT_USAGE : EXIT_ATTENTION
   }
 }
 
-type Values = ReturnType<
-  typeof parseArgs<{ options: typeof OPTIONS }>
->['values']
+function checkCommand(positionals: string[]): string | null {
+  if (positionals.length === 0)
+    return 'missing command: the command is `check`.'
+  if (positionals[0] !== 'check') {
+    return `unknown command ${quote(positionals[0] ?? '')}: the only command is \`check\`.`
+  }
+  if (positionals.length > 1) {
+    return `unexpected argument ${quote(positionals[1] ?? '')} after \`check\`; options start with --.`
+  }
+  return null
+}
 
-function loadEnvFile(path: string | undefined): NodeJS.ProcessEnv {
-  const file = path ?? '.env'
+/** Turns a `parseArgs` error into one line that names the option. */
+function describeArgsError(error: unknown): string {
+  const code = (error as { code?: unknown }).code
+  const message = describeError(error)
+  const option = /'(-[^' ]+)/.exec(message)?.[1] ?? ''
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return `unknown option ${option}. Run with --help for the options.`
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return message.includes('does not take an argument')
+      ? `option ${option} takes no value. Run with --help for the options.`
+      : `option ${option} needs a value. Run with --help for the options.`
+  }
+  return `${message}. Run with --help for the options.`
+}
+
+function terminalLogger(stderr: CliIo['stderr'], debug: boolean): Logger {
+  const line = (prefix: string, message: string) => {
+    stderr.write(`${prefix}${cliWording(message)}\n`)
+  }
+  return {
+    info: (message) => line('', message),
+    warning: (message) => line('warning: ', message),
+    error: (message) => line('error: ', message),
+    debug: (message) => {
+      if (debug) line('debug: ', message)
+    },
+  }
+}
+
+function loadEnvFile(path: string | undefined, cwd: string): NodeJS.ProcessEnv {
+  const file = resolve(cwd, path ?? '.env')
+  let text: string
   try {
-    return parseEnv(readFileSync(file, 'utf8'))
+    text = readFileSync(file, 'utf8')
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
     if (missing && path === undefined) return {}
     throw new InputError(
       missing
-        ? `--env-file ${file} does not exist. Fix the path or leave the option out.`
-        : `--env-file ${file} could not be read (${describeError(error)}).`,
+        ? `--env-file ${path} does not exist. Fix the path or leave the option out.`
+        : `--env-file ${path ?? '.env'} could not be read (${describeError(error)}).`,
     )
   }
+  return util.parseEnv(text)
 }
 
-/** Maps options and variables to the Action's inputs, so both faces validate alike. */
-function inputsFrom(values: Values, env: NodeJS.ProcessEnv) {
-  const prefix = values.prefix ?? 'META_TOKEN_'
-  const tokens = Object.entries(env)
-    .filter(([name]) => name.startsWith(prefix))
-    .map(([name, value]) => `${name}=${value ?? ''}`)
-    .join('\n')
-  const write = values.write ?? false
-
-  const raw: Record<string, string> = {
-    'app-id': env.META_APP_ID ?? '',
-    'app-secret': env.META_APP_SECRET ?? '',
-    tokens,
-    'secret-prefix': prefix,
-    'clients-file': values['clients-file'] ?? '',
-    'github-token': write ? (env.GITHUB_TOKEN ?? '') : '',
-    'secret-scope': values.scope ?? '',
-    'refresh-before-days': values['refresh-before-days'] ?? '',
-    'warn-before-days': values['warn-before-days'] ?? '',
-    'fail-on': values['fail-on'] ?? '',
-    'tracking-issue': 'false',
-    'graph-api-version': values['graph-api-version'] ?? '',
-    'graph-api-url': values['graph-api-url'] ?? '',
-    'github-api-url': values['github-api-url'] ?? '',
-  }
-  return readInputs((name) => raw[name] ?? '', env, {
-    repository: values.repo ?? env.GITHUB_REPOSITORY ?? (write ? '' : '-/-'),
+async function check(
+  values: Values,
+  env: NodeJS.ProcessEnv,
+  io: CliIo,
+  log: Logger,
+): Promise<number> {
+  checkCredentialsSet(env)
+  checkWriteSetup(values, env, log)
+  // Without --write no repository is used, so a placeholder passes validation.
+  const repository = values.write
+    ? (values.repo ?? env.GITHUB_REPOSITORY ?? '')
+    : '-/-'
+  const inputs = readInputs((name) => rawInput(name, values, env), env, {
+    repository,
   })
-}
-
-async function check(values: Values, env: NodeJS.ProcessEnv): Promise<number> {
-  const inputs = inputsFrom(values, env)
   const { settings } = inputs
-  if (values.write && !settings.githubToken) {
-    throw new InputError(
-      '--write needs GITHUB_TOKEN set to a token that may write Actions secrets.',
-    )
-  }
 
-  const tokens = parseTokensInput(inputs.tokensText)
-  const secrets = parseSecretsInput(inputs.secretsJson, inputs.secretPrefix)
-  const entries = readClientsFile(inputs.clientsFile, values['clients-file'])
-  const { clients } = buildClients({
+  const tokens = readTokenVariables(env, inputs.secretPrefix)
+  const entries = readClientsFile(
+    inputs.clientsFile,
+    values['clients-file'] !== undefined,
+    io.cwd,
+  )
+  const { clients, unmatched } = buildClients({
     tokens,
-    secrets,
+    secrets: [],
     entries,
     secretPrefix: inputs.secretPrefix,
     defaultScope: settings.secretScope,
-    log: terminalLog,
+    log,
   })
+  warnUnmatched(unmatched, inputs.clientsFile, log)
 
   const graph = new GraphClient({
     appId: settings.appId,
     appSecret: settings.appSecret,
     apiUrl: settings.graphApiUrl,
     version: settings.graphApiVersion,
-    log: terminalLog,
-    onProgress: progressLine(clients.length),
+    log,
+    onProgress: progressLine(io.stderr, clients.length),
   })
   const secretStore = settings.githubToken
     ? new SecretStore(
         createOctokit({
           token: settings.githubToken,
           baseUrl: settings.githubApiUrl,
-          log: terminalLog,
+          log,
         }),
         settings.repository,
-        terminalLog,
+        log,
       )
     : null
 
-  terminalLog.info(`Checking ${clients.length} client token(s)...`)
+  log.info(`Checking ${clients.length} client token(s)...`)
   const result = await runKeeper(settings, clients, {
     graph,
     secretStore,
-    log: terminalLog,
+    log,
     now: new Date(),
   })
 
-  process.stdout.write(
+  const reports = result.reports.map(withCliWording)
+  io.stdout.write(
     values.json
-      ? `${JSON.stringify(result.reports, null, 2)}\n`
-      : renderTable(result.reports, process.stdout.columns ?? 120),
+      ? `${JSON.stringify(reports, null, 2)}\n`
+      : renderTable(reports, tableWidth(io.stdout)),
+  )
+  const { checked, refreshed, attention } = result.totals
+  log.info(
+    `${checked} checked, ${refreshed} refreshed and written, ${attention} need a person.`,
   )
   const reason = failureReason(settings.failOn, result)
-  if (reason) terminalLog.error(reason)
-  return reason ? EXIT_ATTENTION : 0
+  if (reason) log.error(reason)
+  return reason ? EXIT_ATTENTION : EXIT_OK
 }
 
-/** Runs longer than this many tokens get a progress line on a terminal. */
-const PROGRESS_FROM_TOKENS = 200
-
-/** Returns a progress callback that rewrites one stderr line, or nothing when stderr is no terminal or the run is short. */
-function progressLine(total: number) {
-  if (!process.stderr.isTTY || total < PROGRESS_FROM_TOKENS) return undefined
-  return (inspected: number) => {
-    const end = inspected === total ? '\n' : ''
-    process.stderr.write(`\rInspected ${inspected} of ${total} tokens${end}`)
+/** Fails early with the variable's name, before the inputs' messages (which name Action inputs) could. */
+function checkCredentialsSet(env: NodeJS.ProcessEnv): void {
+  const where = 'in the environment or in the .env file (--env-file)'
+  const appId = env.META_APP_ID?.trim() ?? ''
+  if (appId === '') {
+    throw new InputError(
+      `META_APP_ID is not set. Set it ${where} to the ID of the Meta app that issued the tokens (App Dashboard, App settings, Basic).`,
+    )
+  }
+  if (!/^\d+$/.test(appId)) {
+    throw new InputError(
+      `META_APP_ID must be the numeric Meta app ID, got ${quote(appId)}. Copy the App ID from the App Dashboard (App settings, Basic).`,
+    )
+  }
+  if ((env.META_APP_SECRET?.trim() ?? '') === '') {
+    throw new InputError(
+      `META_APP_SECRET is not set. Set it ${where} to the app secret (App Dashboard, App settings, Basic).`,
+    )
   }
 }
 
-function readClientsFile(path: string, given: string | undefined) {
-  try {
-    return parseClientsFile(readFileSync(path, 'utf8'), path)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-    if (given === undefined) return []
+function checkWriteSetup(
+  values: Values,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+): void {
+  if (!values.write) {
+    if (values.scope !== undefined || values.repo !== undefined) {
+      log.warning('--scope and --repo apply only with --write; ignored.')
+    }
+    return
+  }
+  if ((env.GITHUB_TOKEN?.trim() ?? '') === '') {
     throw new InputError(
-      `--clients-file ${path} does not exist. Fix the path or leave the option out.`,
+      '--write needs GITHUB_TOKEN set to a token that can write Actions secrets (fine-grained token: Secrets read and write on the repository).',
     )
+  }
+  const repository = values.repo ?? env.GITHUB_REPOSITORY ?? ''
+  if (repository === '') {
+    throw new InputError(
+      '--write needs the repository whose secrets it writes: pass --repo OWNER/REPO or set GITHUB_REPOSITORY.',
+    )
+  }
+  if (!REPOSITORY.test(repository)) {
+    const source = values.repo !== undefined ? '--repo' : 'GITHUB_REPOSITORY'
+    throw new InputError(
+      `${source} must be OWNER/REPO, got ${quote(repository)}. Pass the repository as it appears in its URL, for example --repo northwind-agency/meta-tokens.`,
+    )
+  }
+}
+
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/
+
+/** Maps the options and variables to the Action's inputs, so that both faces validate alike. */
+function rawInput(
+  name: string,
+  values: Values,
+  env: NodeJS.ProcessEnv,
+): string {
+  const raw: Record<string, string | undefined> = {
+    'app-id': env.META_APP_ID?.trim(),
+    'app-secret': env.META_APP_SECRET?.trim(),
+    'secret-prefix': values.prefix,
+    'clients-file': values['clients-file'],
+    'github-token': values.write ? env.GITHUB_TOKEN?.trim() : '',
+    'secret-scope': values.scope,
+    'refresh-before-days': values['refresh-before-days'],
+    'warn-before-days': values['warn-before-days'],
+    'fail-on': values['fail-on'],
+    'tracking-issue': 'false',
+    'graph-api-version': values['graph-api-version'],
+    'graph-api-url': values['graph-api-url'],
+    'github-api-url': values['github-api-url'],
+  }
+  return raw[name] ?? ''
+}
+
+/**
+ * Reads every variable whose name starts with `prefix` (in any case) as one
+ * client's token. Each value is registered for masking before any message
+ * is built. Throws InputError for an empty value, a name GitHub would
+ * reject, or two names that differ only in case.
+ */
+function readTokenVariables(
+  env: NodeJS.ProcessEnv,
+  prefix: string,
+): PassedToken[] {
+  const variables = Object.entries(env).filter(
+    (entry): entry is [string, string] =>
+      entry[0].toUpperCase().startsWith(prefix) && entry[1] !== undefined,
+  )
+  for (const [, value] of variables) {
+    registerSecret(value)
+    registerSecret(value.trim())
+  }
+
+  const seen = new Map<string, string>()
+  const tokens: PassedToken[] = []
+  for (const [name, value] of variables) {
+    if (!isValidSecretName(name)) {
+      throw new InputError(
+        `Variable ${quote(name)} is not a valid GitHub secret name: use letters, digits and _ only. Rename it.`,
+      )
+    }
+    const token = value.trim()
+    if (token === '') {
+      throw new InputError(
+        `${name} is empty. Set it to the client's access token, or remove the variable.`,
+      )
+    }
+    const secret = name.toUpperCase()
+    const earlier = seen.get(secret)
+    if (earlier !== undefined) {
+      throw new InputError(
+        `${earlier} and ${name} name the same GitHub secret (secret names ignore case). Keep one of them.`,
+      )
+    }
+    seen.set(secret, name)
+    tokens.push({ secret, token, trimmed: token !== value })
+  }
+
+  if (tokens.length === 0) {
+    throw new InputError(
+      `No client token found: set one ${prefix}<CLIENT> variable per client, in the environment or in the .env file (--env-file).`,
+    )
+  }
+  return tokens
+}
+
+function readClientsFile(
+  path: string,
+  given: boolean,
+  cwd: string,
+): ClientEntry[] {
+  let text: string
+  try {
+    text = readFileSync(resolve(cwd, path), 'utf8')
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
+    if (missing && !given) return []
+    throw new InputError(
+      missing
+        ? `--clients-file ${path} does not exist. Fix the path or leave the option out.`
+        : `--clients-file ${path} could not be read (${describeError(error)}).`,
+    )
+  }
+  return parseClientsFile(text, path)
+}
+
+function warnUnmatched(
+  unmatched: ClientEntry[],
+  path: string,
+  log: Logger,
+): void {
+  if (unmatched.length === 0) return
+  const names = unmatched.map((entry) => entry.secret)
+  const shown = names.slice(0, UNMATCHED_SHOWN).join(', ')
+  const more =
+    names.length > UNMATCHED_SHOWN
+      ? ` and ${names.length - UNMATCHED_SHOWN} more`
+      : ''
+  log.warning(
+    `${path} lists ${names.length} client(s) with no token variable, not checked: ${shown}${more}.`,
+  )
+}
+
+/** Returns a callback that rewrites one stderr line as batches finish, or nothing when stderr is no terminal or the run is short. */
+function progressLine(stderr: CliIo['stderr'], total: number) {
+  if (!stderr.isTTY || total < PROGRESS_FROM_TOKENS) return undefined
+  return (inspected: number) => {
+    const end = inspected === total ? '\n' : ''
+    stderr.write(`\rInspected ${inspected} of ${total} tokens${end}`)
+  }
+}
+
+/** A terminal's width in characters; output to a file or a pipe is never cut. */
+function tableWidth(stdout: CliIo['stdout']): number {
+  if (!stdout.isTTY) return Number.POSITIVE_INFINITY
+  return stdout.columns ?? 80
+}
+
+/**
+ * Input names of the Action as the CLI spells them: an option, or the
+ * variable that sets the value.
+ */
+const CLI_NAMES: Record<string, string> = {
+  'app-id': 'META_APP_ID',
+  'app-secret': 'META_APP_SECRET',
+  'github-token': 'GITHUB_TOKEN',
+  'secret-prefix': '--prefix',
+  'clients-file': '--clients-file',
+  'secret-scope': '--scope',
+  'refresh-before-days': '--refresh-before-days',
+  'warn-before-days': '--warn-before-days',
+  'fail-on': '--fail-on',
+  'graph-api-version': '--graph-api-version',
+  'graph-api-url': '--graph-api-url',
+  'github-api-url': '--github-api-url',
+}
+
+/**
+ * Rewrites of messages that the shared job words for the Action (inputs,
+ * job summary) into the CLI's terms. Applied in this order.
+ */
+const CLI_REWRITES: Array<[RegExp, string]> = [
+  [/ listed in the job summary\./g, ' listed above.'],
+  [
+    /no `github-token`, so the run only inspects and reports/g,
+    'not refreshed without --write',
+  ],
+  [
+    /Not refreshed: set `github-token` to a token that can write secrets\./g,
+    'Not refreshed: run with --write to refresh it.',
+  ],
+  [
+    /Check the `app-id` and `app-secret` inputs:/g,
+    'Check META_APP_ID and META_APP_SECRET:',
+  ],
+  [/`secret-scope: repository`/g, '`--scope repository`'],
+  [/Input `([a-z-]+)`/g, '`$1`'],
+]
+
+/** Puts a message in the CLI's terms: options and variables in place of Action inputs. */
+export function cliWording(message: string): string {
+  let text = message
+  for (const [pattern, replacement] of CLI_REWRITES) {
+    text = text.replace(pattern, replacement)
+  }
+  return text.replace(/`([a-z]+(?:-[a-z]+)+)`/g, (whole, name: string) =>
+    CLI_NAMES[name] ? `\`${CLI_NAMES[name]}\`` : whole,
+  )
+}
+
+function withCliWording(report: ClientReport): ClientReport {
+  return {
+    ...report,
+    reason: cliWording(report.reason),
+    fix: report.fix === null ? null : cliWording(report.fix),
   }
 }

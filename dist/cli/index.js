@@ -4405,26 +4405,39 @@ exports.overwrite = function (received, defaults, onto = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8473);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7608);
 
-process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.env);
+/** package.json declares Node.js 24 or later, the version the CLI is built and tested with. */
+const MIN_NODE_MAJOR = 24;
+const major = Number(process.versions.node.split('.')[0]);
+if (major < MIN_NODE_MAJOR) {
+    process.stderr.write(`error: meta-token-keeper needs Node.js ${MIN_NODE_MAJOR} or later, but this is Node.js ${process.versions.node}. Install Node.js ${MIN_NODE_MAJOR}; in a clone of the repository, \`npx node dist/cli/index.js check\` uses the Node.js 24 that \`npm ci\` installs.\n`);
+    process.exitCode = 2;
+}
+else {
+    process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2), process.env);
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 8473:
+/***/ 7608:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  i: () => (/* binding */ main)
+  iW: () => (/* binding */ main)
 });
+
+// UNUSED EXPORTS: EXIT_ATTENTION, EXIT_OK, EXIT_USAGE, cliWording
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -14009,7 +14022,7 @@ const CREDENTIAL_FIELDS = /((?:access_token|input_token|fb_exchange_token|client
  * Registers a value that must never be printed. Returns the value so a caller
  * can mask at the point of use: `const token = registerSecret(raw)`.
  */
-function registerSecret(value) {
+function redact_registerSecret(value) {
     if (value.length >= MIN_SECRET_LENGTH &&
         !isTypoLiteral(value) &&
         !secrets.has(value)) {
@@ -14063,7 +14076,7 @@ function clearSecretsForTesting() {
 
 
 /** A problem with the inputs or the clients list; the message is one line that names the input and the fix. */
-class InputError extends Error {
+class inputs_InputError extends Error {
     name = 'InputError';
     constructor(message) {
         super(message.replace(/\s*[\r\n]+\s*/g, ' ').trim());
@@ -14211,7 +14224,7 @@ function isControlCharacter(char) {
     return char.charCodeAt(0) < 0x20 || char === '\u007f';
 }
 /** True when `name` may be a GitHub secret name: letters, digits and `_`, not starting with a digit or `GITHUB_`. */
-function isValidSecretName(name) {
+function inputs_isValidSecretName(name) {
     return SECRET_NAME.test(name) && !/^GITHUB_/i.test(name);
 }
 /** Returns a URL without its trailing slash when it passes the rule of `github-api-url` or `graph-api-url`, else null. */
@@ -14258,7 +14271,7 @@ const inputsSchema = object({
     tokens: schemas_string(),
     secrets: schemas_string(),
     'secret-prefix': schemas_string()
-        .refine(isValidSecretName)
+        .refine(inputs_isValidSecretName)
         .transform((prefix) => prefix.toUpperCase()),
     'clients-file': schemas_string().min(1),
     'github-api-url': schemas_string()
@@ -14307,15 +14320,15 @@ const inputsSchema = object({
 function readInputs(getInput, env, overrides = {}) {
     for (const name of CREDENTIALS) {
         const raw = getInput(name);
-        registerSecret(raw);
-        registerSecret(raw.trim());
+        redact_registerSecret(raw);
+        redact_registerSecret(raw.trim());
     }
     const raw = collectRawInputs(getInput, env);
     raw.repository = overrides.repository ?? env.GITHUB_REPOSITORY ?? '';
     const parsed = inputsSchema.safeParse(raw);
     if (!parsed.success) {
         const lines = parsed.error.issues.map((issue) => describeIssue(issue, raw));
-        throw new InputError(unique(lines).join(' '));
+        throw new inputs_InputError(unique(lines).join(' '));
     }
     const inputs = parsed.data;
     const settings = {
@@ -14585,7 +14598,7 @@ function buildClients(options) {
     const prefix = options.secretPrefix ?? DEFAULT_PREFIX;
     const passed = mergePassed(options.tokens, options.secrets);
     if (passed.length === 0) {
-        throw new InputError(`No client token found: pass \`tokens\` lines or \`secrets\` with names starting with ${prefix}.`);
+        throw new inputs_InputError(`No client token found: pass \`tokens\` lines or \`secrets\` with names starting with ${prefix}.`);
     }
     const entries = new Map(options.entries.map((entry) => [entry.secret, entry]));
     const clients = [];
@@ -14625,7 +14638,7 @@ function mergePassed(tokens, secrets) {
             merged.push(item);
         }
         else if (earlier.token !== item.token) {
-            throw new InputError(`Inputs \`tokens\` and \`secrets\` both pass ${item.secret}, with different values. Pass each client once.`);
+            throw new inputs_InputError(`Inputs \`tokens\` and \`secrets\` both pass ${item.secret}, with different values. Pass each client once.`);
         }
     }
     return merged;
@@ -14675,20 +14688,20 @@ function parseClientsFile(text, path) {
     };
     const syntaxError = document.errors[0];
     if (syntaxError) {
-        throw new InputError(`${path}:${lineAt(syntaxError.pos[0])}: invalid YAML (${shortReason(syntaxError.message)}). Fix the syntax on that line.`);
+        throw new inputs_InputError(`${path}:${lineAt(syntaxError.pos[0])}: invalid YAML (${shortReason(syntaxError.message)}). Fix the syntax on that line.`);
     }
     const root = document.contents;
     if (isEmpty(root))
         return [];
     if (!(0,dist/* isMap */.jh)(root)) {
-        throw new InputError(`${path}:${file.lineOf(root)}: the file must be a map with one key, \`clients\`. Start it with \`clients:\`.`);
+        throw new inputs_InputError(`${path}:${file.lineOf(root)}: the file must be a map with one key, \`clients\`. Start it with \`clients:\`.`);
     }
     checkTopLevel(root, file);
     const clients = root.get('clients', true);
     if (isEmpty(clients))
         return [];
     if (!(0,dist/* isMap */.jh)(clients)) {
-        throw new InputError(`${path}:${file.lineOf(clients)}: \`clients\` must be a map of secret names to settings.`);
+        throw new inputs_InputError(`${path}:${file.lineOf(clients)}: \`clients\` must be a map of secret names to settings.`);
     }
     return readEntries(clients, document, file);
 }
@@ -14701,7 +14714,7 @@ function checkTopLevel(root, file) {
     const unknown = root.items.find((pair) => keyText(pair.key) !== 'clients');
     if (!unknown)
         return;
-    throw new InputError(`${file.path}:${file.lineOf(unknown.key)}: unknown top-level key ${quote(keyText(unknown.key))}. The file has one top-level key, \`clients\`.`);
+    throw new inputs_InputError(`${file.path}:${file.lineOf(unknown.key)}: unknown top-level key ${quote(keyText(unknown.key))}. The file has one top-level key, \`clients\`.`);
 }
 function readEntries(clients, document, file) {
     const entries = [];
@@ -14710,13 +14723,13 @@ function readEntries(clients, document, file) {
         const line = file.lineOf(pair.key);
         const where = `${file.path}:${line}`;
         const key = keyText(pair.key);
-        if (!isValidSecretName(key)) {
-            throw new InputError(`${where}: secret name ${showName(key)} is invalid. Use the GitHub secret's name: ${NAME_RULE}.`);
+        if (!inputs_isValidSecretName(key)) {
+            throw new inputs_InputError(`${where}: secret name ${showName(key)} is invalid. Use the GitHub secret's name: ${NAME_RULE}.`);
         }
         const secret = key.toUpperCase();
         const first = firstLine.get(secret);
         if (first !== undefined) {
-            throw new InputError(`${where}: ${secret} is listed twice (first on line ${first}; GitHub secret names ignore case). Keep one entry.`);
+            throw new inputs_InputError(`${where}: ${secret} is listed twice (first on line ${first}; GitHub secret names ignore case). Keep one entry.`);
         }
         firstLine.set(secret, line);
         entries.push(readEntry(secret, pair.value, line, document, file));
@@ -14727,13 +14740,13 @@ function readEntry(secret, node, line, document, file) {
     if (isEmpty(node))
         return { secret, priority: 'normal', ignore: false, line };
     if (!(0,dist/* isMap */.jh)(node)) {
-        throw new InputError(`${file.path}:${file.lineOf(node)}: the settings of ${secret} must be a map with the fields ${FIELD_LIST}.`);
+        throw new inputs_InputError(`${file.path}:${file.lineOf(node)}: the settings of ${secret} must be a map with the fields ${FIELD_LIST}.`);
     }
     const plain = toPlain(node, document, file);
     const parsed = entrySchema.safeParse(plain);
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new InputError(describeEntryIssue(issue, secret, node, plain, file));
+        throw new inputs_InputError(describeEntryIssue(issue, secret, node, plain, file));
     }
     const fields = parsed.data;
     return {
@@ -14755,7 +14768,7 @@ function toPlain(node, document, file) {
     catch (error) {
         // The yaml package throws here for an alias that expands too often.
         const reason = error instanceof Error ? error.message : 'unknown error';
-        throw new InputError(`${file.path}:${file.lineOf(node)}: invalid YAML (${shortReason(reason)}). Fix the syntax on that line.`);
+        throw new inputs_InputError(`${file.path}:${file.lineOf(node)}: invalid YAML (${shortReason(reason)}). Fix the syntax on that line.`);
     }
 }
 function describeEntryIssue(issue, secret, node, plain, file) {
@@ -15271,7 +15284,7 @@ class Inspector {
      */
     async inspect(tokens) {
         for (const token of tokens)
-            registerSecret(token);
+            redact_registerSecret(token);
         const results = new Array(tokens.length);
         const guard = new RunGuard();
         const chunks = chunkIndices(tokens.length, this.options.batchSize);
@@ -15289,7 +15302,7 @@ class Inspector {
     }
     /** Inspects one token with a single `debug_token` request; never throws a GraphError. */
     async inspectOne(token) {
-        registerSecret(token);
+        redact_registerSecret(token);
         try {
             return await this.inspectSingle(token, new RunGuard());
         }
@@ -15796,8 +15809,8 @@ class GraphClient {
             throw new GraphError(`Graph API version "${options.version}" is not of the form v27.0: set \`graph-api-version\` to a version such as v27.0.`, { kind: 'version' });
         }
         this.options = options;
-        registerSecret(options.appSecret);
-        this.appToken = registerSecret(`${options.appId}|${options.appSecret}`);
+        redact_registerSecret(options.appSecret);
+        this.appToken = redact_registerSecret(`${options.appId}|${options.appSecret}`);
         this.appsecretProof = (0,external_node_crypto_namespaceObject.createHmac)('sha256', options.appSecret)
             .update(this.appToken)
             .digest('hex');
@@ -15849,7 +15862,7 @@ class GraphClient {
      * gives none.
      */
     async exchange(token, kind) {
-        registerSecret(token);
+        redact_registerSecret(token);
         const params = {
             grant_type: 'fb_exchange_token',
             client_id: this.options.appId,
@@ -15869,7 +15882,7 @@ class GraphClient {
     }
     /** Revokes `token` through `oauth/revoke`, and throws a GraphError unless Meta confirms with `success: true`. */
     async revoke(token) {
-        registerSecret(token);
+        redact_registerSecret(token);
         const body = await this.transport.send({
             method: 'GET',
             path: 'oauth/revoke',
@@ -15895,7 +15908,7 @@ class GraphClient {
 function readExchange(body) {
     const raw = body?.access_token;
     if (typeof raw === 'string')
-        registerSecret(raw);
+        redact_registerSecret(raw);
     const parsed = ExchangeBody.safeParse(body);
     if (!parsed.success) {
         throw new GraphError('the exchange returned no access token', {
@@ -26219,7 +26232,7 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
  */
 function createOctokit(options) {
     const { log } = options;
-    registerSecret(options.token);
+    redact_registerSecret(options.token);
     const retryAfterBaseMs = options.retryAfterBaseMs ?? 1000;
     const octokit = new Octokit({
         auth: options.token,
@@ -26515,7 +26528,7 @@ class SecretStore {
      * is `private`. Throws an Error with a one-line, redacted message.
      */
     async write(scope, name, value) {
-        registerSecret(value);
+        redact_registerSecret(value);
         const invalid = validateSecretName(name);
         if (invalid)
             throw new Error(invalid);
@@ -27188,14 +27201,14 @@ const STATUS_LABELS = {
     healthy: 'Healthy',
 };
 /** Order of statuses from most to least urgent. */
-const STATUS_ORDER = (/* unused pure expression or super */ null && ([
+const STATUS_ORDER = [
     'expired',
     'invalid',
     'error',
     'expiring',
     'refreshed',
     'healthy',
-]));
+];
 const TOKEN_TYPE_LABELS = {
     USER: 'User',
     PAGE: 'Page',
@@ -27304,23 +27317,30 @@ function hasKnownExpiry(report) {
 
 
 const HEADERS = ['Client', 'Status', 'Type', 'Expires', 'Reason'];
-/** Renders `reports` as aligned columns no wider than `width` characters. */
+/** The reason column never gets narrower than this, even on a narrow terminal. */
+const MIN_REASON_WIDTH = 20;
+/** Clients named per fix before the rest are counted as "and N more". */
+const NAMES_PER_FIX = 5;
+/**
+ * Renders `reports` as aligned columns followed by a "What to do" list.
+ * `width` is the terminal's width in characters: reasons are cut and fixes
+ * wrapped to fit it. `Infinity` (output to a file or a pipe) cuts nothing.
+ */
 function renderTable(reports, width) {
-    const ordered = [...reports].sort((a, b) => Number(needsAttention(b)) - Number(needsAttention(a)));
-    const rows = ordered.map((report) => [
+    if (reports.length === 0)
+        return 'No client token was checked.\n';
+    const rows = [...reports]
+        .sort(byUrgency)
+        .map((report) => [
         report.client,
         report.status + (report.needsMigration ? '*' : ''),
         report.tokenType,
-        report.expiresAt
-            ? report.expiresAt.slice(0, 10)
-            : hasKnownExpiry(report)
-                ? 'never'
-                : 'unknown',
+        expiryCell(report),
         report.reason,
     ]);
     const widths = HEADERS.slice(0, -1).map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
-    const fixed = widths.reduce((sum, w) => sum + w + 2, 0);
-    const reasonWidth = Math.max(20, width - fixed);
+    const fixed = widths.reduce((sum, columnWidth) => sum + columnWidth + 2, 0);
+    const reasonWidth = Math.max(MIN_REASON_WIDTH, width - fixed);
     const format = (cells) => cells
         .map((cell, column) => column < widths.length
         ? cell.padEnd(widths[column] ?? 0)
@@ -27331,7 +27351,66 @@ function renderTable(reports, width) {
     if (reports.some((report) => report.needsMigration)) {
         lines.push('', '* still on a user or Page token: move it to a System User token.');
     }
+    lines.push(...renderFixes(reports, width));
     return `${lines.join('\n')}\n`;
+}
+/** Sorts by status (expired first, healthy last), a migration before a plain healthy token, then by expiry and secret. */
+function byUrgency(a, b) {
+    return (urgencyRank(a) - urgencyRank(b) ||
+        compareExpiry(a, b) ||
+        a.secret.localeCompare(b.secret));
+}
+function urgencyRank(report) {
+    const rank = STATUS_ORDER.indexOf(report.status) * 2;
+    return report.needsMigration ? rank : rank + 1;
+}
+function expiryCell(report) {
+    if (report.expiresAt)
+        return report.expiresAt.slice(0, 10);
+    return hasKnownExpiry(report) ? 'never' : 'unknown';
+}
+/** Lists each distinct fix once with the clients it applies to, the most urgent first. */
+function renderFixes(reports, width) {
+    const byFix = new Map();
+    for (const report of [...reports].sort(byUrgency)) {
+        if (!report.fix || !needsAttention(report))
+            continue;
+        const names = byFix.get(report.fix) ?? [];
+        names.push(report.client);
+        byFix.set(report.fix, names);
+    }
+    if (byFix.size === 0)
+        return [];
+    const lines = ['', 'What to do:'];
+    for (const [fix, names] of byFix) {
+        lines.push(...wrap(`- ${nameList(names)}: ${fix}`, width, '  '));
+    }
+    return lines;
+}
+function nameList(names) {
+    if (names.length <= NAMES_PER_FIX)
+        return names.join(', ');
+    const shown = names.slice(0, NAMES_PER_FIX).join(', ');
+    return `${shown} and ${names.length - NAMES_PER_FIX} more`;
+}
+/** Breaks `text` into lines of at most `width` characters at spaces; later lines start with `indent`. */
+function wrap(text, width, indent) {
+    if (!Number.isFinite(width) || text.length <= width)
+        return [text];
+    const lines = [];
+    let line = '';
+    for (const word of text.split(' ')) {
+        const candidate = line === '' ? word : `${line} ${word}`;
+        if (candidate.length > width && line.trim() !== '') {
+            lines.push(line);
+            line = `${indent}${word}`;
+        }
+        else {
+            line = candidate;
+        }
+    }
+    lines.push(line);
+    return lines;
 }
 function truncate(text, width) {
     return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
@@ -27345,6 +27424,9 @@ function truncate(text, width) {
  */
 
 
+// A namespace import, so that an older Node.js without `parseEnv` still loads
+// this module and bin.ts can name the version the CLI needs.
+
 
 
 
@@ -27356,35 +27438,50 @@ function truncate(text, width) {
 
 const HELP = `Usage: meta-token-keeper check [options]
 
-Inspects every Meta access token named META_TOKEN_* in the environment (or in
---env-file) with debug_token and prints what it found. Nothing is exchanged or
-written unless --write is given with a GitHub token.
+Inspects each client's Meta access token with debug_token and prints a table
+(or JSON) of what it found. Reads the variables below from the environment and
+from a .env-style file; when both set one, the environment wins. Nothing is
+exchanged or written unless --write is given.
 
-Environment:
-  META_APP_ID, META_APP_SECRET   the Meta app the tokens belong to (required)
-  META_TOKEN_<CLIENT>            one access token per client
-  GITHUB_TOKEN                   token that may write Actions secrets (--write only)
-  GITHUB_REPOSITORY              owner/repo whose secrets --write updates
+Variables:
+  META_APP_ID                  ID of the Meta app that issued the tokens (required)
+  META_APP_SECRET              secret of that app (required)
+  META_TOKEN_<CLIENT>          one access token per client, for example
+                               META_TOKEN_NORTHWIND_BIKES
+  GITHUB_TOKEN                 --write only: a token that can write Actions secrets
+  GITHUB_REPOSITORY            --write only: OWNER/REPO whose secrets are written
 
 Options:
-  --env-file FILE                read variables from a .env-style file first
-                                 (default: .env when it exists)
-  --clients-file FILE            clients YAML file (default .github/meta-clients.yml)
-  --prefix TEXT                  name prefix of client tokens (default META_TOKEN_)
-  --refresh-before-days DAYS     refresh tokens expiring within DAYS days (default 30)
-  --warn-before-days DAYS        report tokens expiring within DAYS days (default 14)
-  --fail-on WHEN                 expired | expiring | never (default expired)
-  --write                        exchange due tokens and write them back to GitHub
-  --scope SCOPE                  repository | environment:NAME | organization
-  --repo OWNER/REPO              repository for --write (default GITHUB_REPOSITORY)
-  --graph-api-version VERSION    Graph API version (default v27.0)
-  --graph-api-url URL            Graph API base URL (default https://graph.facebook.com)
-  --github-api-url URL           GitHub REST API base URL (default https://api.github.com)
-  --json                         print the report as JSON instead of a table
-  -h, --help                     show this help
+  --env-file PATH              .env-style file to read (default: .env in the
+                               current directory, when it exists)
+  --clients-file PATH          clients YAML file with display names, priorities
+                               and owners (default: .github/meta-clients.yml,
+                               when it exists)
+  --prefix TEXT                name prefix of the client token variables
+                               (default: META_TOKEN_)
+  --refresh-before-days DAYS   refresh a token that expires within DAYS days
+                               (default: 30)
+  --warn-before-days DAYS      report a token that cannot be refreshed as
+                               expiring within DAYS days (default: 14)
+  --fail-on WHEN               exit 1 on: expired (expired, invalid or unchecked
+                               tokens), expiring (those and expiring tokens) or
+                               never (default: expired)
+  --write                      exchange the tokens that are due and write the
+                               verified new ones to GitHub secrets
+  --scope SCOPE                where --write writes: repository, environment:NAME
+                               or organization (default: repository)
+  --repo OWNER/REPO            repository for --write (default: GITHUB_REPOSITORY)
+  --graph-api-version VERSION  Graph API version as vMAJOR.MINOR (default: v27.0)
+  --graph-api-url URL          Graph API base URL (default: https://graph.facebook.com)
+  --github-api-url URL         GitHub REST API base URL (default: GITHUB_API_URL,
+                               else https://api.github.com)
+  --json                       print the report as a JSON array instead of a table
+  --debug                      print the route and status of every request to
+                               stderr (never a token)
+  -h, --help                   print this help and exit
 
-Exit codes: 0 nothing to act on per --fail-on, 1 tokens need attention,
-2 invalid options or input.`;
+Exit status: 0 when nothing needs a person by --fail-on; 1 when tokens need
+attention or the check failed; 2 for invalid options, variables or files.`;
 const OPTIONS = {
     'env-file': { type: 'string' },
     'clients-file': { type: 'string' },
@@ -27399,159 +27496,352 @@ const OPTIONS = {
     'graph-api-url': { type: 'string' },
     'github-api-url': { type: 'string' },
     json: { type: 'boolean' },
+    debug: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
 };
+const EXIT_OK = 0;
 const EXIT_ATTENTION = 1;
 const EXIT_USAGE = 2;
-/** Progress goes to stderr so that `--json` output on stdout stays clean. */
-const terminalLog = {
-    info: (message) => process.stderr.write(`${message}\n`),
-    warning: (message) => process.stderr.write(`warning: ${message}\n`),
-    error: (message) => process.stderr.write(`error: ${message}\n`),
-    debug: (message) => {
-        if (process.env.META_TOKEN_KEEPER_DEBUG) {
-            process.stderr.write(`debug: ${message}\n`);
-        }
+const PROCESS_IO = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get cwd() {
+        return process.cwd();
     },
 };
-/** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
-async function main(argv, env) {
+/** Runs above this many tokens get a progress line on a terminal. */
+const PROGRESS_FROM_TOKENS = 200;
+/** Names of unmatched clients-file entries shown before the rest are counted. */
+const UNMATCHED_SHOWN = 5;
+/**
+ * Runs the CLI with `argv` (without node and the script) and the variables
+ * in `env`, and returns the exit status: 0, 1 (attention) or 2 (usage).
+ */
+async function main(argv, env, io = PROCESS_IO) {
     let parsed;
     try {
-        parsed = (0,external_node_util_namespaceObject.parseArgs)({ args: argv, options: OPTIONS, allowPositionals: true });
+        parsed = external_node_util_namespaceObject.parseArgs({
+            args: argv,
+            options: OPTIONS,
+            allowPositionals: true,
+        });
     }
     catch (error) {
-        terminalLog.error(`${describeError(error)}. Run with --help.`);
+        io.stderr.write(`error: ${describeArgsError(error)}\n`);
         return EXIT_USAGE;
     }
     const { values, positionals } = parsed;
     if (values.help) {
-        process.stdout.write(`${HELP}\n`);
-        return 0;
+        io.stdout.write(`${HELP}\n`);
+        return EXIT_OK;
     }
-    if (positionals.length !== 1 || positionals[0] !== 'check') {
-        terminalLog.error(`unknown command ${JSON.stringify(positionals.join(' '))}: the only command is \`check\`. Run with --help.`);
+    const commandError = checkCommand(positionals);
+    if (commandError) {
+        io.stderr.write(`error: ${commandError} Run with --help for usage.\n`);
         return EXIT_USAGE;
     }
+    const log = terminalLogger(io.stderr, values.debug ?? false);
     try {
-        return await cli_check(values, { ...loadEnvFile(values['env-file']), ...env });
+        const fileEnv = loadEnvFile(values['env-file'], io.cwd);
+        return await cli_check(values, { ...fileEnv, ...env }, io, log);
     }
     catch (error) {
-        terminalLog.error(describeError(error));
-        return error instanceof InputError ? EXIT_USAGE : EXIT_ATTENTION;
+        log.error(describeError(error));
+        return error instanceof inputs_InputError ? EXIT_USAGE : EXIT_ATTENTION;
     }
 }
-function loadEnvFile(path) {
-    const file = path ?? '.env';
+function checkCommand(positionals) {
+    if (positionals.length === 0)
+        return 'missing command: the command is `check`.';
+    if (positionals[0] !== 'check') {
+        return `unknown command ${quote(positionals[0] ?? '')}: the only command is \`check\`.`;
+    }
+    if (positionals.length > 1) {
+        return `unexpected argument ${quote(positionals[1] ?? '')} after \`check\`; options start with --.`;
+    }
+    return null;
+}
+/** Turns a `parseArgs` error into one line that names the option. */
+function describeArgsError(error) {
+    const code = error.code;
+    const message = describeError(error);
+    const option = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+        return `unknown option ${option}. Run with --help for the options.`;
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+        return message.includes('does not take an argument')
+            ? `option ${option} takes no value. Run with --help for the options.`
+            : `option ${option} needs a value. Run with --help for the options.`;
+    }
+    return `${message}. Run with --help for the options.`;
+}
+function terminalLogger(stderr, debug) {
+    const line = (prefix, message) => {
+        stderr.write(`${prefix}${cliWording(message)}\n`);
+    };
+    return {
+        info: (message) => line('', message),
+        warning: (message) => line('warning: ', message),
+        error: (message) => line('error: ', message),
+        debug: (message) => {
+            if (debug)
+                line('debug: ', message);
+        },
+    };
+}
+function loadEnvFile(path, cwd) {
+    const file = (0,external_node_path_namespaceObject.resolve)(cwd, path ?? '.env');
+    let text;
     try {
-        return (0,external_node_util_namespaceObject.parseEnv)((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+        text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
     }
     catch (error) {
         const missing = error.code === 'ENOENT';
         if (missing && path === undefined)
             return {};
-        throw new InputError(missing
-            ? `--env-file ${file} does not exist. Fix the path or leave the option out.`
-            : `--env-file ${file} could not be read (${describeError(error)}).`);
+        throw new inputs_InputError(missing
+            ? `--env-file ${path} does not exist. Fix the path or leave the option out.`
+            : `--env-file ${path ?? '.env'} could not be read (${describeError(error)}).`);
     }
+    return external_node_util_namespaceObject.parseEnv(text);
 }
-/** Maps options and variables to the Action's inputs, so both faces validate alike. */
-function inputsFrom(values, env) {
-    const prefix = values.prefix ?? 'META_TOKEN_';
-    const tokens = Object.entries(env)
-        .filter(([name]) => name.startsWith(prefix))
-        .map(([name, value]) => `${name}=${value ?? ''}`)
-        .join('\n');
-    const write = values.write ?? false;
-    const raw = {
-        'app-id': env.META_APP_ID ?? '',
-        'app-secret': env.META_APP_SECRET ?? '',
-        tokens,
-        'secret-prefix': prefix,
-        'clients-file': values['clients-file'] ?? '',
-        'github-token': write ? (env.GITHUB_TOKEN ?? '') : '',
-        'secret-scope': values.scope ?? '',
-        'refresh-before-days': values['refresh-before-days'] ?? '',
-        'warn-before-days': values['warn-before-days'] ?? '',
-        'fail-on': values['fail-on'] ?? '',
-        'tracking-issue': 'false',
-        'graph-api-version': values['graph-api-version'] ?? '',
-        'graph-api-url': values['graph-api-url'] ?? '',
-        'github-api-url': values['github-api-url'] ?? '',
-    };
-    return readInputs((name) => raw[name] ?? '', env, {
-        repository: values.repo ?? env.GITHUB_REPOSITORY ?? (write ? '' : '-/-'),
+async function cli_check(values, env, io, log) {
+    checkCredentialsSet(env);
+    checkWriteSetup(values, env, log);
+    // Without --write no repository is used, so a placeholder passes validation.
+    const repository = values.write
+        ? (values.repo ?? env.GITHUB_REPOSITORY ?? '')
+        : '-/-';
+    const inputs = readInputs((name) => rawInput(name, values, env), env, {
+        repository,
     });
-}
-async function cli_check(values, env) {
-    const inputs = inputsFrom(values, env);
     const { settings } = inputs;
-    if (values.write && !settings.githubToken) {
-        throw new InputError('--write needs GITHUB_TOKEN set to a token that may write Actions secrets.');
-    }
-    const tokens = parseTokensInput(inputs.tokensText);
-    const secrets = parseSecretsInput(inputs.secretsJson, inputs.secretPrefix);
-    const entries = readClientsFile(inputs.clientsFile, values['clients-file']);
-    const { clients } = buildClients({
+    const tokens = readTokenVariables(env, inputs.secretPrefix);
+    const entries = readClientsFile(inputs.clientsFile, values['clients-file'] !== undefined, io.cwd);
+    const { clients, unmatched } = buildClients({
         tokens,
-        secrets,
+        secrets: [],
         entries,
         secretPrefix: inputs.secretPrefix,
         defaultScope: settings.secretScope,
-        log: terminalLog,
+        log,
     });
+    warnUnmatched(unmatched, inputs.clientsFile, log);
     const graph = new GraphClient({
         appId: settings.appId,
         appSecret: settings.appSecret,
         apiUrl: settings.graphApiUrl,
         version: settings.graphApiVersion,
-        log: terminalLog,
-        onProgress: progressLine(clients.length),
+        log,
+        onProgress: progressLine(io.stderr, clients.length),
     });
     const secretStore = settings.githubToken
         ? new SecretStore(createOctokit({
             token: settings.githubToken,
             baseUrl: settings.githubApiUrl,
-            log: terminalLog,
-        }), settings.repository, terminalLog)
+            log,
+        }), settings.repository, log)
         : null;
-    terminalLog.info(`Checking ${clients.length} client token(s)...`);
+    log.info(`Checking ${clients.length} client token(s)...`);
     const result = await runKeeper(settings, clients, {
         graph,
         secretStore,
-        log: terminalLog,
+        log,
         now: new Date(),
     });
-    process.stdout.write(values.json
-        ? `${JSON.stringify(result.reports, null, 2)}\n`
-        : renderTable(result.reports, process.stdout.columns ?? 120));
+    const reports = result.reports.map(withCliWording);
+    io.stdout.write(values.json
+        ? `${JSON.stringify(reports, null, 2)}\n`
+        : renderTable(reports, tableWidth(io.stdout)));
+    const { checked, refreshed, attention } = result.totals;
+    log.info(`${checked} checked, ${refreshed} refreshed and written, ${attention} need a person.`);
     const reason = failureReason(settings.failOn, result);
     if (reason)
-        terminalLog.error(reason);
-    return reason ? EXIT_ATTENTION : 0;
+        log.error(reason);
+    return reason ? EXIT_ATTENTION : EXIT_OK;
 }
-/** Runs longer than this many tokens get a progress line on a terminal. */
-const PROGRESS_FROM_TOKENS = 200;
-/** Returns a progress callback that rewrites one stderr line, or nothing when stderr is no terminal or the run is short. */
-function progressLine(total) {
-    if (!process.stderr.isTTY || total < PROGRESS_FROM_TOKENS)
+/** Fails early with the variable's name, before the inputs' messages (which name Action inputs) could. */
+function checkCredentialsSet(env) {
+    const where = 'in the environment or in the .env file (--env-file)';
+    const appId = env.META_APP_ID?.trim() ?? '';
+    if (appId === '') {
+        throw new inputs_InputError(`META_APP_ID is not set. Set it ${where} to the ID of the Meta app that issued the tokens (App Dashboard, App settings, Basic).`);
+    }
+    if (!/^\d+$/.test(appId)) {
+        throw new inputs_InputError(`META_APP_ID must be the numeric Meta app ID, got ${quote(appId)}. Copy the App ID from the App Dashboard (App settings, Basic).`);
+    }
+    if ((env.META_APP_SECRET?.trim() ?? '') === '') {
+        throw new inputs_InputError(`META_APP_SECRET is not set. Set it ${where} to the app secret (App Dashboard, App settings, Basic).`);
+    }
+}
+function checkWriteSetup(values, env, log) {
+    if (!values.write) {
+        if (values.scope !== undefined || values.repo !== undefined) {
+            log.warning('--scope and --repo apply only with --write; ignored.');
+        }
+        return;
+    }
+    if ((env.GITHUB_TOKEN?.trim() ?? '') === '') {
+        throw new inputs_InputError('--write needs GITHUB_TOKEN set to a token that can write Actions secrets (fine-grained token: Secrets read and write on the repository).');
+    }
+    const repository = values.repo ?? env.GITHUB_REPOSITORY ?? '';
+    if (repository === '') {
+        throw new inputs_InputError('--write needs the repository whose secrets it writes: pass --repo OWNER/REPO or set GITHUB_REPOSITORY.');
+    }
+    if (!REPOSITORY.test(repository)) {
+        const source = values.repo !== undefined ? '--repo' : 'GITHUB_REPOSITORY';
+        throw new inputs_InputError(`${source} must be OWNER/REPO, got ${quote(repository)}. Pass the repository as it appears in its URL, for example --repo northwind-agency/meta-tokens.`);
+    }
+}
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** Maps the options and variables to the Action's inputs, so that both faces validate alike. */
+function rawInput(name, values, env) {
+    const raw = {
+        'app-id': env.META_APP_ID?.trim(),
+        'app-secret': env.META_APP_SECRET?.trim(),
+        'secret-prefix': values.prefix,
+        'clients-file': values['clients-file'],
+        'github-token': values.write ? env.GITHUB_TOKEN?.trim() : '',
+        'secret-scope': values.scope,
+        'refresh-before-days': values['refresh-before-days'],
+        'warn-before-days': values['warn-before-days'],
+        'fail-on': values['fail-on'],
+        'tracking-issue': 'false',
+        'graph-api-version': values['graph-api-version'],
+        'graph-api-url': values['graph-api-url'],
+        'github-api-url': values['github-api-url'],
+    };
+    return raw[name] ?? '';
+}
+/**
+ * Reads every variable whose name starts with `prefix` (in any case) as one
+ * client's token. Each value is registered for masking before any message
+ * is built. Throws InputError for an empty value, a name GitHub would
+ * reject, or two names that differ only in case.
+ */
+function readTokenVariables(env, prefix) {
+    const variables = Object.entries(env).filter((entry) => entry[0].toUpperCase().startsWith(prefix) && entry[1] !== undefined);
+    for (const [, value] of variables) {
+        redact_registerSecret(value);
+        redact_registerSecret(value.trim());
+    }
+    const seen = new Map();
+    const tokens = [];
+    for (const [name, value] of variables) {
+        if (!inputs_isValidSecretName(name)) {
+            throw new inputs_InputError(`Variable ${quote(name)} is not a valid GitHub secret name: use letters, digits and _ only. Rename it.`);
+        }
+        const token = value.trim();
+        if (token === '') {
+            throw new inputs_InputError(`${name} is empty. Set it to the client's access token, or remove the variable.`);
+        }
+        const secret = name.toUpperCase();
+        const earlier = seen.get(secret);
+        if (earlier !== undefined) {
+            throw new inputs_InputError(`${earlier} and ${name} name the same GitHub secret (secret names ignore case). Keep one of them.`);
+        }
+        seen.set(secret, name);
+        tokens.push({ secret, token, trimmed: token !== value });
+    }
+    if (tokens.length === 0) {
+        throw new inputs_InputError(`No client token found: set one ${prefix}<CLIENT> variable per client, in the environment or in the .env file (--env-file).`);
+    }
+    return tokens;
+}
+function readClientsFile(path, given, cwd) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.resolve)(cwd, path), 'utf8');
+    }
+    catch (error) {
+        const missing = error.code === 'ENOENT';
+        if (missing && !given)
+            return [];
+        throw new inputs_InputError(missing
+            ? `--clients-file ${path} does not exist. Fix the path or leave the option out.`
+            : `--clients-file ${path} could not be read (${describeError(error)}).`);
+    }
+    return parseClientsFile(text, path);
+}
+function warnUnmatched(unmatched, path, log) {
+    if (unmatched.length === 0)
+        return;
+    const names = unmatched.map((entry) => entry.secret);
+    const shown = names.slice(0, UNMATCHED_SHOWN).join(', ');
+    const more = names.length > UNMATCHED_SHOWN
+        ? ` and ${names.length - UNMATCHED_SHOWN} more`
+        : '';
+    log.warning(`${path} lists ${names.length} client(s) with no token variable, not checked: ${shown}${more}.`);
+}
+/** Returns a callback that rewrites one stderr line as batches finish, or nothing when stderr is no terminal or the run is short. */
+function progressLine(stderr, total) {
+    if (!stderr.isTTY || total < PROGRESS_FROM_TOKENS)
         return undefined;
     return (inspected) => {
         const end = inspected === total ? '\n' : '';
-        process.stderr.write(`\rInspected ${inspected} of ${total} tokens${end}`);
+        stderr.write(`\rInspected ${inspected} of ${total} tokens${end}`);
     };
 }
-function readClientsFile(path, given) {
-    try {
-        return parseClientsFile((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'), path);
+/** A terminal's width in characters; output to a file or a pipe is never cut. */
+function tableWidth(stdout) {
+    if (!stdout.isTTY)
+        return Number.POSITIVE_INFINITY;
+    return stdout.columns ?? 80;
+}
+/**
+ * Input names of the Action as the CLI spells them: an option, or the
+ * variable that sets the value.
+ */
+const CLI_NAMES = {
+    'app-id': 'META_APP_ID',
+    'app-secret': 'META_APP_SECRET',
+    'github-token': 'GITHUB_TOKEN',
+    'secret-prefix': '--prefix',
+    'clients-file': '--clients-file',
+    'secret-scope': '--scope',
+    'refresh-before-days': '--refresh-before-days',
+    'warn-before-days': '--warn-before-days',
+    'fail-on': '--fail-on',
+    'graph-api-version': '--graph-api-version',
+    'graph-api-url': '--graph-api-url',
+    'github-api-url': '--github-api-url',
+};
+/**
+ * Rewrites of messages that the shared job words for the Action (inputs,
+ * job summary) into the CLI's terms. Applied in this order.
+ */
+const CLI_REWRITES = [
+    [/ listed in the job summary\./g, ' listed above.'],
+    [
+        /no `github-token`, so the run only inspects and reports/g,
+        'not refreshed without --write',
+    ],
+    [
+        /Not refreshed: set `github-token` to a token that can write secrets\./g,
+        'Not refreshed: run with --write to refresh it.',
+    ],
+    [
+        /Check the `app-id` and `app-secret` inputs:/g,
+        'Check META_APP_ID and META_APP_SECRET:',
+    ],
+    [/`secret-scope: repository`/g, '`--scope repository`'],
+    [/Input `([a-z-]+)`/g, '`$1`'],
+];
+/** Puts a message in the CLI's terms: options and variables in place of Action inputs. */
+function cliWording(message) {
+    let text = message;
+    for (const [pattern, replacement] of CLI_REWRITES) {
+        text = text.replace(pattern, replacement);
     }
-    catch (error) {
-        if (error.code !== 'ENOENT')
-            throw error;
-        if (given === undefined)
-            return [];
-        throw new InputError(`--clients-file ${path} does not exist. Fix the path or leave the option out.`);
-    }
+    return text.replace(/`([a-z]+(?:-[a-z]+)+)`/g, (whole, name) => CLI_NAMES[name] ? `\`${CLI_NAMES[name]}\`` : whole);
+}
+function withCliWording(report) {
+    return {
+        ...report,
+        reason: cliWording(report.reason),
+        fix: report.fix === null ? null : cliWording(report.fix),
+    };
 }
 
 
