@@ -7,8 +7,8 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { parse } from 'yaml'
+import { parseClientsFile } from '../src/clients-file.ts'
 import { z } from 'zod'
-import { parseClientsFile } from '../src/clients.ts'
 
 // The package's ESM build calls `require`, so load its CommonJS build.
 const { runLint } = createRequire(import.meta.url)(

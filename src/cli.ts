@@ -9,12 +9,8 @@ import { resolve } from 'node:path'
 // this module and bin.ts can name the version the CLI needs.
 import * as util from 'node:util'
 import { InputError, isValidSecretName, quote, readInputs } from './inputs.ts'
-import {
-  buildClients,
-  parseClientsFile,
-  type ClientEntry,
-  type PassedToken,
-} from './clients.ts'
+import { buildClients, type ClientEntry, type PassedToken } from './clients.ts'
+import { parseClientsFile } from './clients-file.ts'
 import { GraphClient } from './meta/graph-client.ts'
 import { createOctokit } from './github/octokit.ts'
 import { SecretStore } from './github/secrets.ts'
@@ -372,11 +368,15 @@ function rawInput(
   return raw[name] ?? ''
 }
 
+/** Variables that hold the app credentials, never a client token, whatever `--prefix` is. */
+const CREDENTIAL_VARIABLES = new Set(['META_APP_ID', 'META_APP_SECRET'])
+
 /**
- * Reads every variable whose name starts with `prefix` (in any case) as one
- * client's token. Each value is registered for masking before any message
- * is built. Throws InputError for an empty value, a name GitHub would
- * reject, or two names that differ only in case.
+ * Reads every variable whose name starts with `prefix` (in any case), except
+ * META_APP_ID and META_APP_SECRET, as one client's token. Each value is
+ * registered for masking before any message is built. Throws InputError for
+ * an empty value, a name GitHub would reject, or two names that differ only
+ * in case.
  */
 function readTokenVariables(
   env: NodeJS.ProcessEnv,
@@ -384,7 +384,9 @@ function readTokenVariables(
 ): PassedToken[] {
   const variables = Object.entries(env).filter(
     (entry): entry is [string, string] =>
-      entry[0].toUpperCase().startsWith(prefix) && entry[1] !== undefined,
+      entry[0].toUpperCase().startsWith(prefix) &&
+      !CREDENTIAL_VARIABLES.has(entry[0].toUpperCase()) &&
+      entry[1] !== undefined,
   )
   for (const [, value] of variables) {
     registerSecret(value)

@@ -1,19 +1,13 @@
 /**
- * The client list: tokens from the `tokens` and `secrets` inputs, joined with
- * the clients file's settings for each secret (display name, priority, owner,
- * note, scope, ignore). Every token is registered for masking as soon as it
- * is read, and no error message quotes a token.
+ * The client list: tokens from the `tokens`, `tokens-file` and `secrets`
+ * inputs, joined with the clients file's settings for each secret (display
+ * name, priority, owner, note, scope, ignore; parsed in clients-file.ts).
+ * Every token is registered for masking as soon as it is read, and no error
+ * message quotes a token.
  */
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml'
-import type { Document, YAMLMap } from 'yaml'
-import { z } from 'zod'
-import {
-  InputError,
-  isValidSecretName,
-  parseSecretScope,
-  quote,
-} from './inputs.ts'
-import { redact, registerSecret } from './redact.ts'
+import { readFileSync } from 'node:fs'
+import { InputError, isValidSecretName, quote } from './inputs.ts'
+import { looksLikeCredential, redact, registerSecret } from './redact.ts'
 import type { Client, Logger, Priority, SecretScope } from './types.ts'
 
 /** Settings of one secret from the clients file. */
@@ -40,7 +34,7 @@ export interface PassedToken {
 }
 
 const DEFAULT_PREFIX = 'META_TOKEN_'
-const NAME_RULE =
+export const NAME_RULE =
   'letters, digits and `_`, not starting with a digit or `GITHUB_`'
 
 /**
@@ -51,6 +45,7 @@ const NAME_RULE =
  */
 export function parseTokensInput(
   text: string,
+  source = 'Input `tokens`',
 ): Array<{ secret: string; token: string; line: number; trimmed: boolean }> {
   const parsed: Array<{
     secret: string
@@ -70,14 +65,20 @@ export function parseTokensInput(
     if (trimmedLine === '' || trimmedLine.startsWith('#')) return
 
     const at = content.indexOf('=')
-    const where = `Input \`tokens\` line ${line}`
+    const where = `${source} line ${line}`
     if (at === -1) {
       throw new InputError(
         `${where} has no \`=\`. Write each line as SECRET_NAME=\${{ secrets.SECRET_NAME }}.`,
       )
     }
 
-    const secret = checkedName(content.slice(0, at).trim(), where)
+    const name = content.slice(0, at).trim()
+    if (looksLikeCredential(name)) {
+      throw new InputError(
+        `${where}: the text before \`=\` looks like an access token, not a secret name, so it is not shown. Write each line as SECRET_NAME=\${{ secrets.SECRET_NAME }}.`,
+      )
+    }
+    const secret = checkedName(name, where)
     const value = content.slice(at + 1).trimStart()
     const token = value.trimEnd()
     checkValue(token, secret, where)
@@ -94,6 +95,61 @@ export function parseTokensInput(
   return parsed
 }
 
+/** Where the client tokens come from: the inputs that pass them. */
+export interface TokenSources {
+  tokensText: string
+  /** Path of a file in the `tokens` format, '' for none. */
+  tokensFile: string
+  secretsJson: string
+  secretPrefix: string
+}
+
+/**
+ * Reads the tokens of the `tokens` and `tokens-file` inputs (together in
+ * `tokens`) and of `secrets`. Throws InputError when the file cannot be
+ * read, or when a name appears both in `tokens` and in the file.
+ */
+export function readPassedTokens(sources: TokenSources): {
+  tokens: PassedToken[]
+  secrets: PassedToken[]
+} {
+  const tokens = parseTokensInput(sources.tokensText)
+  if (sources.tokensFile) {
+    const source = `Input \`tokens-file\` (${sources.tokensFile})`
+    const fromFile = parseTokensInput(
+      readTokensFile(sources.tokensFile),
+      source,
+    )
+    const inInput = new Map(tokens.map((item) => [item.secret, item.line]))
+    for (const item of fromFile) {
+      const line = inInput.get(item.secret)
+      if (line !== undefined) {
+        throw new InputError(
+          `${source} line ${item.line}: ${item.secret} is also on line ${line} of \`tokens\`. Pass each client once.`,
+        )
+      }
+    }
+    tokens.push(...fromFile)
+  }
+  return {
+    tokens,
+    secrets: parseSecretsInput(sources.secretsJson, sources.secretPrefix),
+  }
+}
+
+function readTokensFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new InputError(
+      code === 'ENOENT'
+        ? `Input \`tokens-file\` names ${quote(path)}, which does not exist. Write the file in an earlier step or fix the path.`
+        : `Input \`tokens-file\`: ${quote(path)} could not be read (${code ?? 'unknown error'}). Check the path and its permissions.`,
+    )
+  }
+}
+
 function registerValue(line: string): void {
   const at = line.indexOf('=')
   if (at === -1) {
@@ -103,6 +159,9 @@ function registerValue(line: string): void {
   const value = line.slice(at + 1)
   registerSecret(value)
   registerSecret(value.trim())
+  // A token written where the name belongs, as in `TOKEN=SECRET_NAME`.
+  const name = line.slice(0, at).trim()
+  if (looksLikeCredential(name)) registerSecret(name)
 }
 
 /** Returns the upper-cased name, or throws InputError naming the rule. */
@@ -124,7 +183,7 @@ function checkedName(name: string, where: string): string {
  * Shows a rejected name only when it is short and nothing in it is redacted,
  * because a line such as `TOKEN=` may carry a token where the name belongs.
  */
-function showName(name: string): string {
+export function showName(name: string): string {
   if (name.length > 48 || redact(name) !== name) return '(not shown)'
   return quote(name)
 }
@@ -313,237 +372,4 @@ function mergePassed(
     }
   }
   return merged
-}
-
-// ---------------------------------------------------------------------------
-// Clients file
-
-const FIELD_LIST = 'name, priority, owner, note, scope and ignore'
-
-/** Expected value of each field, for messages. */
-const FIELD_RULES: Record<string, string> = {
-  name: 'text',
-  priority: 'high, normal or low',
-  owner: 'a GitHub login such as octocat (a leading @ is allowed)',
-  note: 'text',
-  scope: 'repository, environment:NAME or organization',
-  ignore: 'true or false',
-}
-
-/** GitHub logins: up to 39 letters, digits or single hyphens, not starting or ending with a hyphen. */
-const GITHUB_LOGIN = /^@?[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/
-
-const textField = z
-  .union([z.string(), z.number()])
-  .transform((value) => String(value).trim())
-
-const entrySchema = z.strictObject({
-  name: textField.pipe(z.string().min(1)).nullish(),
-  priority: z.enum(['high', 'normal', 'low']).nullish(),
-  owner: z
-    .string()
-    .regex(GITHUB_LOGIN)
-    .transform((login) => login.replace(/^@/, ''))
-    .nullish(),
-  note: textField.nullish(),
-  scope: z
-    .string()
-    .transform(parseSecretScope)
-    .pipe(z.custom<SecretScope>((scope) => scope !== null))
-    .nullish(),
-  ignore: z.boolean().nullish(),
-})
-
-/** Location of a problem in the clients file. */
-interface FileLocation {
-  path: string
-  /** Line of a node, from 1; line 1 when the node has no position. */
-  lineOf(node: unknown): number
-}
-
-/**
- * Parses the clients file (YAML). An empty file or an empty `clients` map
- * gives no entry. Throws InputError naming the file, the line and the field
- * of the first problem found.
- */
-export function parseClientsFile(text: string, path: string): ClientEntry[] {
-  const lineCounter = new LineCounter()
-  const document = parseDocument(text, { lineCounter, prettyErrors: false })
-  const lineAt = (offset: number | undefined) =>
-    offset === undefined ? 1 : lineCounter.linePos(offset).line
-  const file: FileLocation = {
-    path,
-    lineOf: (node) => lineAt(nodeStart(node)),
-  }
-
-  const syntaxError = document.errors[0]
-  if (syntaxError) {
-    throw new InputError(
-      `${path}:${lineAt(syntaxError.pos[0])}: invalid YAML (${shortReason(syntaxError.message)}). Fix the syntax on that line.`,
-    )
-  }
-
-  const root = document.contents
-  if (isEmpty(root)) return []
-  if (!isMap(root)) {
-    throw new InputError(
-      `${path}:${file.lineOf(root)}: the file must be a map with one key, \`clients\`. Start it with \`clients:\`.`,
-    )
-  }
-  checkTopLevel(root, file)
-
-  const clients = root.get('clients', true)
-  if (isEmpty(clients)) return []
-  if (!isMap(clients)) {
-    throw new InputError(
-      `${path}:${file.lineOf(clients)}: \`clients\` must be a map of secret names to settings.`,
-    )
-  }
-  return readEntries(clients, document, file)
-}
-
-function isEmpty(node: unknown): boolean {
-  return (
-    node === null ||
-    node === undefined ||
-    (isScalar(node) && node.value === null)
-  )
-}
-
-function checkTopLevel(root: YAMLMap, file: FileLocation): void {
-  const unknown = root.items.find((pair) => keyText(pair.key) !== 'clients')
-  if (!unknown) return
-  throw new InputError(
-    `${file.path}:${file.lineOf(unknown.key)}: unknown top-level key ${quote(keyText(unknown.key))}. The file has one top-level key, \`clients\`.`,
-  )
-}
-
-function readEntries(
-  clients: YAMLMap,
-  document: Document,
-  file: FileLocation,
-): ClientEntry[] {
-  const entries: ClientEntry[] = []
-  const firstLine = new Map<string, number>()
-
-  for (const pair of clients.items) {
-    const line = file.lineOf(pair.key)
-    const where = `${file.path}:${line}`
-    const key = keyText(pair.key)
-    if (!isValidSecretName(key)) {
-      throw new InputError(
-        `${where}: secret name ${showName(key)} is invalid. Use the GitHub secret's name: ${NAME_RULE}.`,
-      )
-    }
-
-    const secret = key.toUpperCase()
-    const first = firstLine.get(secret)
-    if (first !== undefined) {
-      throw new InputError(
-        `${where}: ${secret} is listed twice (first on line ${first}; GitHub secret names ignore case). Keep one entry.`,
-      )
-    }
-    firstLine.set(secret, line)
-    entries.push(readEntry(secret, pair.value, line, document, file))
-  }
-  return entries
-}
-
-function readEntry(
-  secret: string,
-  node: unknown,
-  line: number,
-  document: Document,
-  file: FileLocation,
-): ClientEntry {
-  if (isEmpty(node)) return { secret, priority: 'normal', ignore: false, line }
-  if (!isMap(node)) {
-    throw new InputError(
-      `${file.path}:${file.lineOf(node)}: the settings of ${secret} must be a map with the fields ${FIELD_LIST}.`,
-    )
-  }
-
-  const plain = toPlain(node, document, file)
-  const parsed = entrySchema.safeParse(plain)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0] as z.core.$ZodIssue
-    throw new InputError(describeEntryIssue(issue, secret, node, plain, file))
-  }
-
-  const fields = parsed.data
-  return {
-    secret,
-    ...(fields.name != null && { name: fields.name }),
-    priority: fields.priority ?? 'normal',
-    ...(fields.owner != null && { owner: fields.owner }),
-    ...(fields.note != null && fields.note !== '' && { note: fields.note }),
-    ignore: fields.ignore ?? false,
-    ...(fields.scope != null && { scope: fields.scope }),
-    line,
-  }
-}
-
-/** Converts one entry to plain values; aliases are expanded, at most 100 of them. */
-function toPlain(
-  node: YAMLMap,
-  document: Document,
-  file: FileLocation,
-): Record<string, unknown> {
-  try {
-    return node.toJS(document, { maxAliasCount: 100 }) as Record<
-      string,
-      unknown
-    >
-  } catch (error) {
-    // The yaml package throws here for an alias that expands too often.
-    const reason = error instanceof Error ? error.message : 'unknown error'
-    throw new InputError(
-      `${file.path}:${file.lineOf(node)}: invalid YAML (${shortReason(reason)}). Fix the syntax on that line.`,
-    )
-  }
-}
-
-function describeEntryIssue(
-  issue: z.core.$ZodIssue,
-  secret: string,
-  node: YAMLMap,
-  plain: Record<string, unknown>,
-  file: FileLocation,
-): string {
-  const fieldLine = (field: string) =>
-    file.lineOf(node.items.find((pair) => keyText(pair.key) === field)?.key)
-
-  if (issue.code === 'unrecognized_keys') {
-    const field = issue.keys[0] ?? ''
-    return `${file.path}:${fieldLine(field)}: unknown field ${quote(field)} in ${secret}. The fields are ${FIELD_LIST}.`
-  }
-
-  const field = String(issue.path[0] ?? '')
-  const rule = FIELD_RULES[field] ?? 'valid'
-  return `${file.path}:${fieldLine(field)}: field \`${field}\` of ${secret} must be ${rule}, got ${describeYamlValue(plain[field])}. Fix the value or remove the field.`
-}
-
-function describeYamlValue(value: unknown): string {
-  if (Array.isArray(value)) return 'a list'
-  if (value !== null && typeof value === 'object') return 'a map'
-  return quote(String(value))
-}
-
-function keyText(key: unknown): string {
-  if (isScalar(key)) return String(key.value)
-  return String(key)
-}
-
-function nodeStart(node: unknown): number | undefined {
-  if (node && typeof node === 'object' && 'range' in node) {
-    const range = (node as { range?: [number, number, number] | null }).range
-    return range?.[0]
-  }
-  return undefined
-}
-
-/** First line of a parser message, redacted and short. */
-function shortReason(message: string): string {
-  const first = redact(message.split('\n')[0] ?? '').trim()
-  return first.length > 120 ? `${first.slice(0, 117)}...` : first
 }

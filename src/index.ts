@@ -1,3 +1,6 @@
-import { run } from './main.ts'
+import { startEarly } from './early.ts'
 
-await run()
+// The first request to Meta goes out before the rest of the Action loads.
+const early = startEarly(process.env)
+const { run } = await import('./main.ts')
+await run(early)

@@ -3,7 +3,7 @@
  * both call `readInputs` with their own way of reading a raw input.
  */
 import { z } from 'zod'
-import { redact, registerSecret } from './redact.ts'
+import { looksLikeCredential, redact, registerSecret } from './redact.ts'
 import type { FailOn, SecretScope, Settings } from './types.ts'
 
 /** A problem with the inputs or the clients list; the message is one line that names the input and the fix. */
@@ -20,6 +20,7 @@ export const INPUT_NAMES = [
   'app-id',
   'app-secret',
   'tokens',
+  'tokens-file',
   'secrets',
   'secret-prefix',
   'clients-file',
@@ -45,6 +46,8 @@ export interface ParsedInputs {
   settings: Settings
   /** Raw `tokens` input, parsed by `parseTokensInput`. */
   tokensText: string
+  /** Path of a file of `tokens` lines, or '' when none. */
+  tokensFile: string
   /** Raw `secrets` input, parsed by `parseSecretsInput`. */
   secretsJson: string
   secretPrefix: string
@@ -172,6 +175,8 @@ export function parseSecretScope(text: string): SecretScope | null {
   // GitHub caps environment names at 255 characters.
   if (!environment || environment.length > 255) return null
   if ([...environment].some(isControlCharacter)) return null
+  // The name is logged and shown in the summary, so a token is no name.
+  if (looksLikeCredential(environment)) return null
   return { kind: 'environment', name: environment }
 }
 
@@ -235,6 +240,7 @@ const inputsSchema = z
     'github-token': credentialSchema(true),
     'issue-token': credentialSchema(true),
     tokens: z.string(),
+    'tokens-file': z.string(),
     secrets: z.string(),
     'secret-prefix': z
       .string()
@@ -275,7 +281,11 @@ const inputsSchema = z
   .superRefine((inputs, context) => {
     const warn = inputs['warn-before-days']
     const refresh = inputs['refresh-before-days']
-    if (warn > refresh) {
+    // Zod runs this refinement even when a day count failed its own check,
+    // and then the failed value is still the raw text.
+    const bothValid =
+      Number.isSafeInteger(warn) && Number.isSafeInteger(refresh)
+    if (bothValid && warn > refresh) {
       context.addIssue({
         code: 'custom',
         path: ['warn-before-days'],
@@ -332,6 +342,7 @@ export function readInputs(
   return {
     settings,
     tokensText: inputs.tokens,
+    tokensFile: inputs['tokens-file'],
     secretsJson: inputs.secrets,
     secretPrefix: inputs['secret-prefix'],
     clientsFile: inputs['clients-file'],

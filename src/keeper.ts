@@ -38,6 +38,11 @@ export interface KeeperResult {
   totals: RunTotals
   /** Run-level problems, each one line, already redacted. */
   problems: string[]
+  /**
+   * True when Meta rejected the app credentials or the Graph API version, so
+   * no client was checked. `problems` then contains the one message about it.
+   */
+  inspectionFailed: boolean
 }
 
 type Settled = Pick<
@@ -59,7 +64,7 @@ export async function runKeeper(
     appId: settings.appId,
   }
 
-  const inspections = await inspectAll(clients, deps, problems)
+  const { inspections, failure } = await inspectAll(clients, deps, problems)
   const decisions = inspections.map((inspection) =>
     inspection.ok ? decide(inspection.info, context) : null,
   )
@@ -76,6 +81,7 @@ export async function runKeeper(
     } else {
       const store = deps.secretStore as SecretStore
       const access = await store.prepare(uniqueScopes(due.map((d) => d.client)))
+      reportScopeFailures(access, deps.log, problems)
       await mapLimit(due, EXCHANGE_CONCURRENCY, async ({ client, index }) => {
         const inspection = inspections[index] as Inspection & { ok: true }
         const decision = decisions[index] as Decision
@@ -98,21 +104,28 @@ export async function runKeeper(
     buildReport(
       client,
       inspections[index] as Inspection,
+      failure,
       decisions[index] ?? null,
       settled.get(index) ?? null,
       refreshSkipNote(settings, deps, decisions[index] ?? null),
     ),
   )
-  return { reports, totals: countTotals(reports), problems }
+  return {
+    reports,
+    totals: countTotals(reports),
+    problems,
+    inspectionFailed: failure !== null,
+  }
 }
 
 async function inspectAll(
   clients: Client[],
   deps: KeeperDeps,
   problems: string[],
-): Promise<Inspection[]> {
+): Promise<{ inspections: Inspection[]; failure: GraphError | null }> {
   try {
-    return await deps.graph.inspect(clients.map((client) => client.token))
+    const tokens = clients.map((client) => client.token)
+    return { inspections: await deps.graph.inspect(tokens), failure: null }
   } catch (error) {
     // A rejected app id, app secret or Graph API version fails every
     // inspection the same way: report it once for the run, and mark each
@@ -123,13 +136,32 @@ async function inspectAll(
         : new GraphError(describeError(error), { kind: 'other' })
     problems.push(failure.message)
     deps.log.error(failure.message, RUN_FAILURE_TITLES[failure.kind])
-    return clients.map(() => ({ ok: false, error: failure }))
+    return {
+      inspections: clients.map(() => ({ ok: false, error: failure })),
+      failure,
+    }
   }
 }
 
 const RUN_FAILURE_TITLES: Partial<Record<GraphErrorKind, string>> = {
   credentials: 'Meta rejected the app credentials',
   version: 'Meta rejected the Graph API version',
+}
+
+/**
+ * Logs one error for each scope whose public key could not be read, so the
+ * diagnostic appears once however many clients live in that scope.
+ */
+function reportScopeFailures(
+  access: Map<string, ScopeAccess>,
+  log: Logger,
+  problems: string[],
+): void {
+  for (const [label, scopeAccess] of access) {
+    if (scopeAccess.ok) continue
+    problems.push(scopeAccess.message)
+    log.error(scopeAccess.message, `Cannot write the ${label} secrets`)
+  }
 }
 
 function refreshSkipReason(
@@ -192,10 +224,14 @@ async function refreshClient(
   })
 
   if (!scopeAccess || !scopeAccess.ok) {
-    const message = scopeAccess?.message ?? 'the secret scope was not prepared'
+    // The diagnostic itself was logged once for the scope by reportScopeFailures.
+    const label = scopeLabel(client.scope)
     return {
-      ...kept(`Not refreshed: ${message}`, 'error'),
-      fix: 'Give `github-token` permission to write this scope, then re-run.',
+      ...kept(
+        `Not refreshed: \`github-token\` could not read the public key of the ${label} secrets, so nothing was exchanged.`,
+        'error',
+      ),
+      fix: `Fix access to the ${label} secrets as the run's error for that scope says, then re-run.`,
     }
   }
 
@@ -275,6 +311,7 @@ async function revokeReplaced(
 function buildReport(
   client: Client,
   inspection: Inspection,
+  runFailure: GraphError | null,
   decision: Decision | null,
   settled: Settled | null,
   skipNote: string | null,
@@ -288,23 +325,21 @@ function buildReport(
     scope: scopeLabel(client.scope),
   }
 
+  if (runFailure) {
+    // The run's error explains the failure once, not once per client.
+    const title =
+      RUN_FAILURE_TITLES[runFailure.kind] ??
+      'the inspection failed for every client'
+    return {
+      ...notChecked(base, `Not checked: ${title}.`),
+      fix: "Fix what the run's error names, then re-run.",
+    }
+  }
   if (!inspection.ok || !decision) {
     const message = inspection.ok
       ? 'no decision'
       : describeError(inspection.error)
-    return {
-      ...base,
-      tokenType: 'UNKNOWN',
-      status: 'error',
-      expiresAt: null,
-      dataAccessExpiresAt: null,
-      needsMigration: false,
-      written: false,
-      reason: `Could not be checked: ${message}`,
-      fix: 'Re-run later; if it persists, check the Graph API status and the app credentials.',
-      previousExpiresAt: null,
-      revoked: false,
-    }
+    return notChecked(base, `Could not be checked: ${message}`)
   }
 
   const info = inspection.info
@@ -322,6 +357,27 @@ function buildReport(
     fix: settled ? settled.fix : decision.fix,
     previousExpiresAt: settled?.previousExpiresAt ?? null,
     revoked: settled?.revoked ?? false,
+  }
+}
+
+type ReportBase = Pick<
+  ClientReport,
+  'client' | 'secret' | 'priority' | 'owner' | 'note' | 'scope'
+>
+
+function notChecked(base: ReportBase, reason: string): ClientReport {
+  return {
+    ...base,
+    tokenType: 'UNKNOWN',
+    status: 'error',
+    expiresAt: null,
+    dataAccessExpiresAt: null,
+    needsMigration: false,
+    written: false,
+    reason,
+    fix: 'Re-run later; if it persists, check the Graph API status and the app credentials.',
+    previousExpiresAt: null,
+    revoked: false,
   }
 }
 

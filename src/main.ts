@@ -5,12 +5,9 @@
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import { InputError, readInputs } from './inputs.ts'
-import {
-  buildClients,
-  parseClientsFile,
-  parseSecretsInput,
-  parseTokensInput,
-} from './clients.ts'
+import { buildClients, readPassedTokens } from './clients.ts'
+import { parseClientsFile } from './clients-file.ts'
+import type { EarlyStart } from './early.ts'
 import { GraphClient } from './meta/graph-client.ts'
 import { createOctokit } from './github/octokit.ts'
 import { SecretStore } from './github/secrets.ts'
@@ -32,20 +29,28 @@ const actionsLog: Logger = {
   debug: (message) => core.debug(message),
 }
 
-/** Runs the Action; every failure ends in one `setFailed` line. */
-export async function run(): Promise<void> {
+/**
+ * Runs the Action; every failure ends in one `setFailed` line. `early` is
+ * the inspection index.ts started before this module loaded, if any.
+ */
+export async function run(early: EarlyStart | null = null): Promise<void> {
   try {
-    await runAction()
+    await runAction(early)
   } catch (error) {
     if (!(error instanceof InputError) && core.isDebug()) {
       core.debug(describeStack(error))
     }
     core.setFailed(describeError(error))
+  } finally {
+    // Nothing is left to ask Meta; an early inspection that nobody used
+    // (the clients file was invalid) must not keep the process alive.
+    early?.graph.close()
   }
 }
 
-async function runAction(): Promise<void> {
+async function runAction(early: EarlyStart | null): Promise<void> {
   onSecretRegistered((value) => core.setSecret(value))
+  early?.log.attach(actionsLog)
   const inputs = readInputs(
     (name) => core.getInput(name, { trimWhitespace: false }),
     process.env,
@@ -54,8 +59,7 @@ async function runAction(): Promise<void> {
 
   // Tokens are parsed (and so registered for redaction) before the clients
   // file, whose error messages could otherwise quote one.
-  const tokens = parseTokensInput(inputs.tokensText)
-  const secrets = parseSecretsInput(inputs.secretsJson, inputs.secretPrefix)
+  const { tokens, secrets } = readPassedTokens(inputs)
   const entries = await loadClientsFile(inputs.clientsFile)
   const { clients, unmatched, ignored } = buildClients({
     tokens,
@@ -74,13 +78,15 @@ async function runAction(): Promise<void> {
     core.info(`Ignored as the clients file asks: ${ignored.join(', ')}.`)
   }
 
-  const graph = new GraphClient({
-    appId: settings.appId,
-    appSecret: settings.appSecret,
-    apiUrl: settings.graphApiUrl,
-    version: settings.graphApiVersion,
-    log: actionsLog,
-  })
+  const graph =
+    early?.graph ??
+    new GraphClient({
+      appId: settings.appId,
+      appSecret: settings.appSecret,
+      apiUrl: settings.graphApiUrl,
+      version: settings.graphApiVersion,
+      log: actionsLog,
+    })
   const secretStore =
     settings.githubToken && !settings.dryRun
       ? new SecretStore(
@@ -105,7 +111,9 @@ async function runAction(): Promise<void> {
   )
 
   for (const report of result.reports) logDecision(report)
-  annotate(result.reports)
+  // When Meta rejected the credentials, the run's one error already covers
+  // every client, so no client gets an annotation of its own.
+  if (!result.inspectionFailed) annotate(result.reports)
   const issueNumber = await core.group('Tracking issue', () =>
     updateTrackingIssue(
       settings,

@@ -12,6 +12,22 @@ const MIN_SECRET_LENGTH = 8
 
 const secrets = new Set<string>()
 
+/**
+ * Registered secrets by a hash of their first MIN_SECRET_LENGTH characters,
+ * longest first, so that `redact` looks each position of a text up once instead of
+ * searching the text for every secret: an agency registers thousands.
+ */
+const byPrefix = new Map<number, string[]>()
+
+/** Hash of the MIN_SECRET_LENGTH characters of `text` from `at`, computed without allocating a string. */
+function prefixHash(text: string, at: number): number {
+  let hash = 0
+  for (let index = at; index < at + MIN_SECRET_LENGTH; index++) {
+    hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0
+  }
+  return hash
+}
+
 let maskListener: ((value: string) => void) | null = null
 
 /**
@@ -28,13 +44,15 @@ export function onSecretRegistered(listener: (value: string) => void): void {
  * Patterns of token-shaped strings that are hidden even when nobody
  * registered them: Meta access tokens start with `EAA`, GitHub tokens with
  * `ghp_`, `gho_`, `ghs_`, `ghu_`, `ghr_` or `github_pat_`, app tokens are
- * `APP_ID|APP_SECRET`, and sealed boxes or proofs are long base64 or hex runs.
+ * `APP_ID|APP_SECRET`, and sealed boxes or proofs are long base64 or hex
+ * runs. Meta app secrets are 32 hex digits, so one pasted into another input
+ * by mistake (such as `app-id`) is hidden too.
  */
 const TOKEN_PATTERNS: RegExp[] = [
   /\bEA[A-Za-z0-9]{20,}/g,
   /\b(?:gh[oprsu]_|github_pat_)[A-Za-z0-9_]{16,}/g,
   /\b\d{5,}\|[A-Za-z0-9_-]{16,}/g,
-  /\b[A-Fa-f0-9]{40,}\b/g,
+  /\b[A-Fa-f0-9]{32,}\b/g,
 ]
 
 /** A long run of base64 characters that mixes cases and digits, as a token or sealed box does. */
@@ -46,6 +64,9 @@ function looksOpaque(run: string): boolean {
 
 /** URL query strings can carry `access_token`, `client_secret` or `input_token`. */
 const URL_WITH_QUERY = /(https?:\/\/[^\s?#"']+)\?[^\s"']*/g
+
+/** The `user:password@` part of a URL. */
+const URL_USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"']+@/gi
 
 /** Fields of a form or JSON body that hold a credential. */
 const CREDENTIAL_FIELDS =
@@ -62,6 +83,11 @@ export function registerSecret(value: string): string {
     !secrets.has(value)
   ) {
     secrets.add(value)
+    const prefix = prefixHash(value, 0)
+    const group = byPrefix.get(prefix) ?? []
+    group.push(value)
+    group.sort((a, b) => b.length - a.length)
+    byPrefix.set(prefix, group)
     maskListener?.(value)
   }
   return value
@@ -76,21 +102,54 @@ function isTypoLiteral(value: string): boolean {
   return /^(undefined|null)$/i.test(value.trim())
 }
 
-/** Returns `text` with every registered secret, URL query, credential field and token-shaped string replaced. */
+/** Returns `text` with every registered secret, URL user info and query, credential field and token-shaped string replaced. */
 export function redact(text: string): string {
-  let result = text
-  for (const secret of secrets) {
-    if (result.includes(secret)) result = result.split(secret).join(REPLACEMENT)
+  return redactShapes(hideRegistered(text))
+}
+
+/**
+ * Replaces every occurrence of a registered secret. Occurrences that overlap
+ * or touch are hidden together, so no piece of either is left showing.
+ */
+function hideRegistered(text: string): string {
+  if (byPrefix.size === 0) return text
+  let result = ''
+  let copiedUpTo = 0
+  let hiddenUpTo = -1
+  for (let at = 0; at + MIN_SECRET_LENGTH <= text.length; at++) {
+    const group = byPrefix.get(prefixHash(text, at))
+    const secret = group?.find((candidate) => text.startsWith(candidate, at))
+    if (secret === undefined) continue
+    if (at > hiddenUpTo) {
+      if (hiddenUpTo >= 0) result += REPLACEMENT
+      result += text.slice(copiedUpTo, at)
+    }
+    hiddenUpTo = Math.max(hiddenUpTo, at + secret.length)
+    copiedUpTo = hiddenUpTo
   }
+  if (hiddenUpTo < 0) return text
+  return result + REPLACEMENT + text.slice(copiedUpTo)
+}
+
+/** Replaces what looks like a credential whether or not it was registered. */
+function redactShapes(text: string): string {
+  let result = text.replace(URL_USER_INFO, `$1${REPLACEMENT}@`)
   result = result.replace(URL_WITH_QUERY, `$1?${REPLACEMENT}`)
   result = result.replace(CREDENTIAL_FIELDS, `$1${REPLACEMENT}`)
   for (const pattern of TOKEN_PATTERNS) {
     result = result.replace(pattern, REPLACEMENT)
   }
-  result = result.replace(OPAQUE_RUN, (run) =>
+  return result.replace(OPAQUE_RUN, (run) =>
     looksOpaque(run) ? REPLACEMENT : run,
   )
-  return result
+}
+
+/**
+ * True when `text` contains something `redact` hides by its shape alone,
+ * such as a Meta access token typed where a secret name belongs.
+ */
+export function looksLikeCredential(text: string): boolean {
+  return redactShapes(text) !== text
 }
 
 /** Returns a one-line, redacted description of any thrown value. */
@@ -107,4 +166,5 @@ export function describeError(error: unknown): string {
 /** Forgets every registered secret; for tests that run several scenarios in one process. */
 export function clearSecretsForTesting(): void {
   secrets.clear()
+  byPrefix.clear()
 }

@@ -3,11 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   buildClients,
   displayNameFromSecret,
-  parseClientsFile,
   parseSecretsInput,
   parseTokensInput,
   type ClientEntry,
 } from '../src/clients.ts'
+import { parseClientsFile } from '../src/clients-file.ts'
 import { InputError } from '../src/inputs.ts'
 import {
   clearSecretsForTesting,
@@ -132,7 +132,7 @@ describe('parseTokensInput', () => {
 
   it('hides a token written as a name', () => {
     const error = errorOf(() => parseTokensInput(`${TOKEN_A}-x=abc`))
-    expect(error.message).toContain('(not shown)')
+    expect(error.message).toContain('looks like an access token')
     expect(leakedPiece(error.message, [TOKEN_A])).toBeNull()
   })
 })
@@ -328,7 +328,19 @@ describe('parseClientsFile', () => {
       'duplicate key',
       'clients:\n  A: {}\n  A: {}\n',
       `${FILE}:3`,
-      'invalid YAML',
+      'A is listed twice (first on line 2',
+    ],
+    [
+      'repeated field',
+      'clients:\n  A:\n    name: One\n    name: Two\n',
+      `${FILE}:4`,
+      'key "name" of A appears twice (first on line 3)',
+    ],
+    [
+      'repeated top-level key',
+      'clients:\n  A: {}\nclients:\n  B: {}\n',
+      `${FILE}:3`,
+      'key "clients" of the file appears twice (first on line 1)',
     ],
     [
       'duplicate other case',

@@ -98,6 +98,7 @@ describe('readInputs', () => {
     })
     expect(rest).toEqual({
       tokensText: 'META_TOKEN_ACME=EAAtoken',
+      tokensFile: '',
       secretsJson: '',
       secretPrefix: 'META_TOKEN_',
       clientsFile: '.github/meta-clients.yml',

@@ -4405,7 +4405,7 @@ exports.overwrite = function (received, defaults, onto = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7608);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8938);
 
 /** package.json declares Node.js 24 or later, the version the CLI is built and tested with. */
 const MIN_NODE_MAJOR = 24;
@@ -4423,7 +4423,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7608:
+/***/ 8938:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13986,6 +13986,20 @@ const REPLACEMENT = '***';
 /** Tokens shorter than this are not registered: masking them would hide ordinary words. */
 const MIN_SECRET_LENGTH = 8;
 const secrets = new Set();
+/**
+ * Registered secrets by a hash of their first MIN_SECRET_LENGTH characters,
+ * longest first, so that `redact` looks each position of a text up once instead of
+ * searching the text for every secret: an agency registers thousands.
+ */
+const byPrefix = new Map();
+/** Hash of the MIN_SECRET_LENGTH characters of `text` from `at`, computed without allocating a string. */
+function prefixHash(text, at) {
+    let hash = 0;
+    for (let index = at; index < at + MIN_SECRET_LENGTH; index++) {
+        hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0;
+    }
+    return hash;
+}
 let maskListener = null;
 /**
  * Sets the function told of each newly registered secret; the Action passes
@@ -14001,13 +14015,15 @@ function onSecretRegistered(listener) {
  * Patterns of token-shaped strings that are hidden even when nobody
  * registered them: Meta access tokens start with `EAA`, GitHub tokens with
  * `ghp_`, `gho_`, `ghs_`, `ghu_`, `ghr_` or `github_pat_`, app tokens are
- * `APP_ID|APP_SECRET`, and sealed boxes or proofs are long base64 or hex runs.
+ * `APP_ID|APP_SECRET`, and sealed boxes or proofs are long base64 or hex
+ * runs. Meta app secrets are 32 hex digits, so one pasted into another input
+ * by mistake (such as `app-id`) is hidden too.
  */
 const TOKEN_PATTERNS = [
     /\bEA[A-Za-z0-9]{20,}/g,
     /\b(?:gh[oprsu]_|github_pat_)[A-Za-z0-9_]{16,}/g,
     /\b\d{5,}\|[A-Za-z0-9_-]{16,}/g,
-    /\b[A-Fa-f0-9]{40,}\b/g,
+    /\b[A-Fa-f0-9]{32,}\b/g,
 ];
 /** A long run of base64 characters that mixes cases and digits, as a token or sealed box does. */
 const OPAQUE_RUN = /[A-Za-z0-9+/_-]{40,}={0,2}/g;
@@ -14016,6 +14032,8 @@ function looksOpaque(run) {
 }
 /** URL query strings can carry `access_token`, `client_secret` or `input_token`. */
 const URL_WITH_QUERY = /(https?:\/\/[^\s?#"']+)\?[^\s"']*/g;
+/** The `user:password@` part of a URL. */
+const URL_USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"']+@/gi;
 /** Fields of a form or JSON body that hold a credential. */
 const CREDENTIAL_FIELDS = /((?:access_token|input_token|fb_exchange_token|client_secret|appsecret_proof|revoke_token|encrypted_value|authorization)["']?\s*[=:]\s*["']?)[^\s&"',}]+/gi;
 /**
@@ -14027,6 +14045,11 @@ function redact_registerSecret(value) {
         !isTypoLiteral(value) &&
         !secrets.has(value)) {
         secrets.add(value);
+        const prefix = prefixHash(value, 0);
+        const group = byPrefix.get(prefix) ?? [];
+        group.push(value);
+        group.sort((a, b) => b.length - a.length);
+        byPrefix.set(prefix, group);
         maskListener?.(value);
     }
     return value;
@@ -14039,20 +14062,53 @@ function redact_registerSecret(value) {
 function isTypoLiteral(value) {
     return /^(undefined|null)$/i.test(value.trim());
 }
-/** Returns `text` with every registered secret, URL query, credential field and token-shaped string replaced. */
+/** Returns `text` with every registered secret, URL user info and query, credential field and token-shaped string replaced. */
 function redact(text) {
-    let result = text;
-    for (const secret of secrets) {
-        if (result.includes(secret))
-            result = result.split(secret).join(REPLACEMENT);
+    return redactShapes(hideRegistered(text));
+}
+/**
+ * Replaces every occurrence of a registered secret. Occurrences that overlap
+ * or touch are hidden together, so no piece of either is left showing.
+ */
+function hideRegistered(text) {
+    if (byPrefix.size === 0)
+        return text;
+    let result = '';
+    let copiedUpTo = 0;
+    let hiddenUpTo = -1;
+    for (let at = 0; at + MIN_SECRET_LENGTH <= text.length; at++) {
+        const group = byPrefix.get(prefixHash(text, at));
+        const secret = group?.find((candidate) => text.startsWith(candidate, at));
+        if (secret === undefined)
+            continue;
+        if (at > hiddenUpTo) {
+            if (hiddenUpTo >= 0)
+                result += REPLACEMENT;
+            result += text.slice(copiedUpTo, at);
+        }
+        hiddenUpTo = Math.max(hiddenUpTo, at + secret.length);
+        copiedUpTo = hiddenUpTo;
     }
+    if (hiddenUpTo < 0)
+        return text;
+    return result + REPLACEMENT + text.slice(copiedUpTo);
+}
+/** Replaces what looks like a credential whether or not it was registered. */
+function redactShapes(text) {
+    let result = text.replace(URL_USER_INFO, `$1${REPLACEMENT}@`);
     result = result.replace(URL_WITH_QUERY, `$1?${REPLACEMENT}`);
     result = result.replace(CREDENTIAL_FIELDS, `$1${REPLACEMENT}`);
     for (const pattern of TOKEN_PATTERNS) {
         result = result.replace(pattern, REPLACEMENT);
     }
-    result = result.replace(OPAQUE_RUN, (run) => looksOpaque(run) ? REPLACEMENT : run);
-    return result;
+    return result.replace(OPAQUE_RUN, (run) => looksOpaque(run) ? REPLACEMENT : run);
+}
+/**
+ * True when `text` contains something `redact` hides by its shape alone,
+ * such as a Meta access token typed where a secret name belongs.
+ */
+function redact_looksLikeCredential(text) {
+    return redactShapes(text) !== text;
 }
 /** Returns a one-line, redacted description of any thrown value. */
 function describeError(error) {
@@ -14066,6 +14122,7 @@ function describeError(error) {
 /** Forgets every registered secret; for tests that run several scenarios in one process. */
 function clearSecretsForTesting() {
     secrets.clear();
+    byPrefix.clear();
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -14087,6 +14144,7 @@ const INPUT_NAMES = [
     'app-id',
     'app-secret',
     'tokens',
+    'tokens-file',
     'secrets',
     'secret-prefix',
     'clients-file',
@@ -14218,6 +14276,9 @@ function parseSecretScope(text) {
         return null;
     if ([...environment].some(isControlCharacter))
         return null;
+    // The name is logged and shown in the summary, so a token is no name.
+    if (redact_looksLikeCredential(environment))
+        return null;
     return { kind: 'environment', name: environment };
 }
 function isControlCharacter(char) {
@@ -14269,6 +14330,7 @@ const inputsSchema = object({
     'github-token': credentialSchema(true),
     'issue-token': credentialSchema(true),
     tokens: schemas_string(),
+    'tokens-file': schemas_string(),
     secrets: schemas_string(),
     'secret-prefix': schemas_string()
         .refine(inputs_isValidSecretName)
@@ -14303,7 +14365,10 @@ const inputsSchema = object({
     .superRefine((inputs, context) => {
     const warn = inputs['warn-before-days'];
     const refresh = inputs['refresh-before-days'];
-    if (warn > refresh) {
+    // Zod runs this refinement even when a day count failed its own check,
+    // and then the failed value is still the raw text.
+    const bothValid = Number.isSafeInteger(warn) && Number.isSafeInteger(refresh);
+    if (bothValid && warn > refresh) {
         context.addIssue({
             code: 'custom',
             path: ['warn-before-days'],
@@ -14353,6 +14418,7 @@ function readInputs(getInput, env, overrides = {}) {
     return {
         settings,
         tokensText: inputs.tokens,
+        tokensFile: inputs['tokens-file'],
         secretsJson: inputs.secrets,
         secretPrefix: inputs['secret-prefix'],
         clientsFile: inputs['clients-file'],
@@ -14400,13 +14466,13 @@ function describeValue(name, value) {
             ? `the text "${value.toLowerCase()}", which a missing or misspelled secret gives`
             : 'a value that is not shown';
     }
-    return quote(withoutUserInfo(value));
+    return inputs_quote(withoutUserInfo(value));
 }
 function withoutUserInfo(value) {
     return value.replace(/(\/\/)[^/@\s]*@/, '$1***@');
 }
 /** Quotes a value for a message: redacted, on one line and at most 60 characters long. */
-function quote(value) {
+function inputs_quote(value) {
     const safe = redact(value);
     const short = safe.length > 60 ? `${safe.slice(0, 57)}...` : safe;
     return JSON.stringify(short);
@@ -14415,16 +14481,14 @@ function unique(lines) {
     return [...new Set(lines)];
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/clients.ts
 /**
- * The client list: tokens from the `tokens` and `secrets` inputs, joined with
- * the clients file's settings for each secret (display name, priority, owner,
- * note, scope, ignore). Every token is registered for masking as soon as it
- * is read, and no error message quotes a token.
+ * The client list: tokens from the `tokens`, `tokens-file` and `secrets`
+ * inputs, joined with the clients file's settings for each secret (display
+ * name, priority, owner, note, scope, ignore; parsed in clients-file.ts).
+ * Every token is registered for masking as soon as it is read, and no error
+ * message quotes a token.
  */
-
 
 
 
@@ -14436,7 +14500,7 @@ const NAME_RULE = 'letters, digits and `_`, not starting with a digit or `GITHUB
  * stores them. Throws InputError on a malformed line, an empty or typo
  * value, an invalid name or a name listed twice.
  */
-function parseTokensInput(text) {
+function parseTokensInput(text, source = 'Input `tokens`') {
     const parsed = [];
     const firstLine = new Map();
     const lines = text.split(/\r?\n|\r/);
@@ -14449,11 +14513,15 @@ function parseTokensInput(text) {
         if (trimmedLine === '' || trimmedLine.startsWith('#'))
             return;
         const at = content.indexOf('=');
-        const where = `Input \`tokens\` line ${line}`;
+        const where = `${source} line ${line}`;
         if (at === -1) {
             throw new InputError(`${where} has no \`=\`. Write each line as SECRET_NAME=\${{ secrets.SECRET_NAME }}.`);
         }
-        const secret = checkedName(content.slice(0, at).trim(), where);
+        const name = content.slice(0, at).trim();
+        if (looksLikeCredential(name)) {
+            throw new InputError(`${where}: the text before \`=\` looks like an access token, not a secret name, so it is not shown. Write each line as SECRET_NAME=\${{ secrets.SECRET_NAME }}.`);
+        }
+        const secret = checkedName(name, where);
         const value = content.slice(at + 1).trimStart();
         const token = value.trimEnd();
         checkValue(token, secret, where);
@@ -14466,6 +14534,41 @@ function parseTokensInput(text) {
     });
     return parsed;
 }
+/**
+ * Reads the tokens of the `tokens` and `tokens-file` inputs (together in
+ * `tokens`) and of `secrets`. Throws InputError when the file cannot be
+ * read, or when a name appears both in `tokens` and in the file.
+ */
+function readPassedTokens(sources) {
+    const tokens = parseTokensInput(sources.tokensText);
+    if (sources.tokensFile) {
+        const source = `Input \`tokens-file\` (${sources.tokensFile})`;
+        const fromFile = parseTokensInput(readTokensFile(sources.tokensFile), source);
+        const inInput = new Map(tokens.map((item) => [item.secret, item.line]));
+        for (const item of fromFile) {
+            const line = inInput.get(item.secret);
+            if (line !== undefined) {
+                throw new InputError(`${source} line ${item.line}: ${item.secret} is also on line ${line} of \`tokens\`. Pass each client once.`);
+            }
+        }
+        tokens.push(...fromFile);
+    }
+    return {
+        tokens,
+        secrets: parseSecretsInput(sources.secretsJson, sources.secretPrefix),
+    };
+}
+function readTokensFile(path) {
+    try {
+        return readFileSync(path, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        throw new InputError(code === 'ENOENT'
+            ? `Input \`tokens-file\` names ${quote(path)}, which does not exist. Write the file in an earlier step or fix the path.`
+            : `Input \`tokens-file\`: ${quote(path)} could not be read (${code ?? 'unknown error'}). Check the path and its permissions.`);
+    }
+}
 function registerValue(line) {
     const at = line.indexOf('=');
     if (at === -1) {
@@ -14475,6 +14578,10 @@ function registerValue(line) {
     const value = line.slice(at + 1);
     registerSecret(value);
     registerSecret(value.trim());
+    // A token written where the name belongs, as in `TOKEN=SECRET_NAME`.
+    const name = line.slice(0, at).trim();
+    if (looksLikeCredential(name))
+        registerSecret(name);
 }
 /** Returns the upper-cased name, or throws InputError naming the rule. */
 function checkedName(name, where) {
@@ -14493,7 +14600,7 @@ function checkedName(name, where) {
 function showName(name) {
     if (name.length > 48 || redact(name) !== name)
         return '(not shown)';
-    return quote(name);
+    return inputs_quote(name);
 }
 /** Throws InputError when a token is empty or the text `undefined` or `null`, which a missing or misspelled secret gives. */
 function checkValue(token, secret, where) {
@@ -14643,8 +14750,21 @@ function mergePassed(tokens, secrets) {
     }
     return merged;
 }
-// ---------------------------------------------------------------------------
-// Clients file
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/clients-file.ts
+/**
+ * The clients file (`.github/meta-clients.yml`): display name, priority,
+ * owner, note, scope and `ignore` per secret name, validated with zod. Each
+ * error names the file, the line and the field. Kept apart from clients.ts so
+ * that the YAML parser loads only after the first request to Meta is out.
+ */
+
+
+
+
+
 const FIELD_LIST = 'name, priority, owner, note, scope and ignore';
 /** Expected value of each field, for messages. */
 const FIELD_RULES = {
@@ -14657,13 +14777,16 @@ const FIELD_RULES = {
 };
 /** GitHub logins: up to 39 letters, digits or single hyphens, not starting or ending with a hyphen. */
 const GITHUB_LOGIN = /^@?[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+// Free text reaches the log, the summary and the tracking issue, so a token
+// pasted into it is hidden like any other.
 const textField = union([schemas_string(), schemas_number()])
-    .transform((value) => String(value).trim());
+    .transform((value) => redact(String(value).trim()));
 const entrySchema = strictObject({
     name: textField.pipe(schemas_string().min(1)).nullish(),
     priority: schemas_enum(['high', 'normal', 'low']).nullish(),
     owner: schemas_string()
         .regex(GITHUB_LOGIN)
+        .refine((login) => !redact_looksLikeCredential(login))
         .transform((login) => login.replace(/^@/, ''))
         .nullish(),
     note: textField.nullish(),
@@ -14680,7 +14803,14 @@ const entrySchema = strictObject({
  */
 function parseClientsFile(text, path) {
     const lineCounter = new dist/* LineCounter */.HN();
-    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false });
+    // The parser's own check for repeated keys compares every key with every
+    // other (quadratic in the number of clients); the checks below do it with
+    // a map and say which line came first.
+    const document = (0,dist/* parseDocument */.Tp)(text, {
+        lineCounter,
+        prettyErrors: false,
+        uniqueKeys: false,
+    });
     const lineAt = (offset) => offset === undefined ? 1 : lineCounter.linePos(offset).line;
     const file = {
         path,
@@ -14711,10 +14841,23 @@ function isEmpty(node) {
         ((0,dist/* isScalar */.jn)(node) && node.value === null));
 }
 function checkTopLevel(root, file) {
+    checkRepeatedKeys(root, 'the file', file);
     const unknown = root.items.find((pair) => keyText(pair.key) !== 'clients');
     if (!unknown)
         return;
-    throw new inputs_InputError(`${file.path}:${file.lineOf(unknown.key)}: unknown top-level key ${quote(keyText(unknown.key))}. The file has one top-level key, \`clients\`.`);
+    throw new inputs_InputError(`${file.path}:${file.lineOf(unknown.key)}: unknown top-level key ${inputs_quote(keyText(unknown.key))}. The file has one top-level key, \`clients\`.`);
+}
+/** Throws InputError when a key of a small map (the top level, one entry) appears twice. */
+function checkRepeatedKeys(map, owner, file) {
+    const firstLine = new Map();
+    for (const pair of map.items) {
+        const key = keyText(pair.key);
+        const first = firstLine.get(key);
+        if (first !== undefined) {
+            throw new inputs_InputError(`${file.path}:${file.lineOf(pair.key)}: key ${inputs_quote(key)} of ${owner} appears twice (first on line ${first}). Keep one.`);
+        }
+        firstLine.set(key, file.lineOf(pair.key));
+    }
 }
 function readEntries(clients, document, file) {
     const entries = [];
@@ -14723,6 +14866,9 @@ function readEntries(clients, document, file) {
         const line = file.lineOf(pair.key);
         const where = `${file.path}:${line}`;
         const key = keyText(pair.key);
+        if (redact_looksLikeCredential(key)) {
+            throw new inputs_InputError(`${where}: a key looks like an access token, not a secret name, so it is not shown. Use the secret's name as the key, and revoke a token that was committed.`);
+        }
         if (!inputs_isValidSecretName(key)) {
             throw new inputs_InputError(`${where}: secret name ${showName(key)} is invalid. Use the GitHub secret's name: ${NAME_RULE}.`);
         }
@@ -14742,6 +14888,7 @@ function readEntry(secret, node, line, document, file) {
     if (!(0,dist/* isMap */.jh)(node)) {
         throw new inputs_InputError(`${file.path}:${file.lineOf(node)}: the settings of ${secret} must be a map with the fields ${FIELD_LIST}.`);
     }
+    checkRepeatedKeys(node, secret, file);
     const plain = toPlain(node, document, file);
     const parsed = entrySchema.safeParse(plain);
     if (!parsed.success) {
@@ -14775,7 +14922,7 @@ function describeEntryIssue(issue, secret, node, plain, file) {
     const fieldLine = (field) => file.lineOf(node.items.find((pair) => keyText(pair.key) === field)?.key);
     if (issue.code === 'unrecognized_keys') {
         const field = issue.keys[0] ?? '';
-        return `${file.path}:${fieldLine(field)}: unknown field ${quote(field)} in ${secret}. The fields are ${FIELD_LIST}.`;
+        return `${file.path}:${fieldLine(field)}: unknown field ${inputs_quote(field)} in ${secret}. The fields are ${FIELD_LIST}.`;
     }
     const field = String(issue.path[0] ?? '');
     const rule = FIELD_RULES[field] ?? 'valid';
@@ -14786,7 +14933,7 @@ function describeYamlValue(value) {
         return 'a list';
     if (value !== null && typeof value === 'object')
         return 'a map';
-    return quote(String(value));
+    return inputs_quote(String(value));
 }
 function keyText(key) {
     if ((0,dist/* isScalar */.jn)(key))
@@ -14808,6 +14955,8 @@ function shortReason(message) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/meta/batch.ts
 /**
  * Graph API batch requests of `debug_token` calls. Meta takes at most 50
@@ -15603,6 +15752,8 @@ class GraphTransport {
     deadlineAt;
     baseUrl;
     usage = null;
+    /** Aborted by `close`: stops requests in flight and waits between them. */
+    closing = new AbortController();
     slowdownLogged = false;
     throttleLogged = false;
     constructor(options) {
@@ -15610,6 +15761,14 @@ class GraphTransport {
         this.limiter = new Limiter(options.concurrency);
         this.deadlineAt = options.now() + options.deadlineMs;
         this.baseUrl = `${options.apiUrl.replace(/\/+$/, '')}/${options.version}/`;
+    }
+    /**
+     * Stops every request in flight and every wait for a retry, so that a run
+     * that ends early (an input error found after the first requests went out)
+     * exits at once. Requests sent after `close` fail without reaching Meta.
+     */
+    close() {
+        this.closing.abort();
     }
     /**
      * Sends `request` and returns its parsed JSON body. Transient failures are
@@ -15643,7 +15802,7 @@ class GraphTransport {
             delay = Math.max(delay, regainMs);
         this.ensureTimeFor(delay, deadlineMessage);
         this.stats.retries++;
-        await this.options.sleep(delay);
+        await this.pause(delay);
         // The wait Meta requested is over, so usage stays unknown until the next response.
         if (regainMs)
             this.usage = null;
@@ -15652,6 +15811,7 @@ class GraphTransport {
         await this.limiter.acquire();
         try {
             options.guard?.check();
+            this.ensureOpen();
             await this.waitForRateUsage(options.deadlineMessage);
             this.ensureTimeFor(0, options.deadlineMessage);
             return await this.fetchOnce(request);
@@ -15674,7 +15834,10 @@ class GraphTransport {
                 body: request.method === 'POST'
                     ? new URLSearchParams(request.params).toString()
                     : undefined,
-                signal: AbortSignal.timeout(timeoutMs),
+                signal: AbortSignal.any([
+                    AbortSignal.timeout(timeoutMs),
+                    this.closing.signal,
+                ]),
             });
             const text = await response.text();
             this.observeUsage(response.headers);
@@ -15738,10 +15901,31 @@ class GraphTransport {
             this.options.log?.info(`Meta reports the app at ${this.usage.percent}% of its rate limit; waiting ${seconds} s before each request until usage drops below ${SLOWDOWN_FROM_PERCENT}%.`);
         }
         this.ensureTimeFor(delay, deadlineMessage);
-        await this.options.sleep(delay);
+        await this.pause(delay);
         // A stop at 100 % is waited out once, and the next response reports the new usage.
         if ((this.usage?.percent ?? 0) >= 100)
             this.usage = null;
+    }
+    /** Waits `ms`, or less when the transport is closed meanwhile. */
+    async pause(ms) {
+        const { signal } = this.closing;
+        if (signal.aborted)
+            return;
+        await new Promise((resolve) => {
+            const done = () => {
+                signal.removeEventListener('abort', done);
+                resolve();
+            };
+            signal.addEventListener('abort', done);
+            void this.options.sleep(ms, signal).then(done);
+        });
+    }
+    ensureOpen() {
+        if (this.closing.signal.aborted) {
+            throw new GraphError('the run stopped before this request was sent', {
+                kind: 'other',
+            });
+        }
     }
     remainingMs() {
         return this.deadlineAt - this.options.now();
@@ -15791,6 +15975,7 @@ function formatDuration(ms) {
 
 
 
+
 const ExchangeBody = looseObject({
     access_token: schemas_string().min(1),
     expires_in: union([schemas_number(), schemas_string().regex(/^\d+$/)])
@@ -15803,6 +15988,8 @@ class GraphClient {
     inspector;
     appToken;
     appsecretProof;
+    /** Inspections started by `prefetch`, by token, until `inspect` uses them. */
+    prefetched = null;
     /** Throws a GraphError of kind `version` when `version` is not of the form v27.0. */
     constructor(options) {
         if (!/^v\d+\.\d+$/.test(options.version)) {
@@ -15847,8 +16034,39 @@ class GraphClient {
      * Throws one GraphError of kind `credentials` (or `version`) when Meta
      * rejects the app ID, app secret or Graph API version.
      */
-    inspect(tokens) {
-        return this.inspector.inspect(tokens);
+    async inspect(tokens) {
+        const prefetched = this.prefetched;
+        if (!prefetched)
+            return this.inspector.inspect(tokens);
+        this.prefetched = null;
+        const known = await prefetched;
+        const missing = [...new Set(tokens.filter((token) => !known.has(token)))];
+        if (missing.length > 0) {
+            const more = await this.inspector.inspect(missing);
+            missing.forEach((token, index) => known.set(token, more[index]));
+        }
+        return tokens.map((token) => known.get(token));
+    }
+    /**
+     * Starts inspecting `tokens` at once, so that Meta works on them while the
+     * rest of the run loads and reads its files. The next `inspect` uses these
+     * answers and asks Meta only about tokens that were not prefetched. A
+     * credentials or version error is thrown by that `inspect`, as without a
+     * prefetch.
+     */
+    prefetch(tokens) {
+        const unique = [...new Set(tokens)];
+        const answers = this.inspector
+            .inspect(unique)
+            .then((inspections) => new Map(unique.map((token, index) => [token, inspections[index]])));
+        // Nobody may await a prefetch when the run stops early; its failure
+        // then belongs to nobody.
+        answers.catch(() => undefined);
+        this.prefetched = answers;
+    }
+    /** Stops requests in flight and waits between retries; later calls fail without reaching Meta. */
+    close() {
+        this.transport.close();
     }
     /** Inspects one token with a single `debug_token` request; never throws a GraphError. */
     inspectOne(token) {
@@ -15920,8 +16138,9 @@ function readExchange(body) {
         expiresIn: parsed.data.expires_in ?? null,
     };
 }
-function defaultSleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; an abort ends the wait early and clears its timer, so a closed client keeps no process alive. */
+function defaultSleep(ms, signal) {
+    return (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined);
 }
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/lib/index.js
@@ -26213,8 +26432,11 @@ var dist_bundle_OAuthApp = OAuthApp.defaults({ Octokit });
 
 
 
+
 const DEFAULT_USER_AGENT = 'meta-token-keeper';
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Gap between the end of one mutating request and the start of the next, as GitHub asks. */
+const DEFAULT_WRITE_GAP_MS = 1000;
 const MAX_RATE_LIMIT_RETRIES = 3;
 /** A rate-limit wait longer than this (seconds) fails the request instead of stalling the job. */
 const MAX_RATE_LIMIT_WAIT_S = 15 * 60;
@@ -26255,8 +26477,13 @@ function createOctokit(options) {
             ...writeGroups(options.writeSpacingMs),
         },
     });
-    serialiseWrites(octokit);
+    serialiseWrites(octokit, options.writeSpacingMs ?? DEFAULT_WRITE_GAP_MS);
     octokit.hook.wrap('request', async (request, endpoint) => {
+        // Both plugins store `retryCount` on `endpoint.request`, an object that
+        // Octokit shares between all requests of one instance. Without a copy per
+        // request, the retry plugin's backoff ((retryCount + 1)² s) grows with
+        // every retry of the run instead of starting at 1 s for each request.
+        endpoint.request = { ...endpoint.request };
         const label = `${endpoint.method} ${routeOf(endpoint.url)}`;
         try {
             const response = await request(endpoint);
@@ -26271,18 +26498,31 @@ function createOctokit(options) {
     return octokit;
 }
 /**
- * Runs mutating requests one at a time, each with its retries. The
- * throttling plugin's write group only spaces the starts of writes and lets
- * them overlap. GitHub's REST best practices recommend serial requests and
- * at least one second between mutating ones, so both limits apply.
+ * Runs mutating requests one at a time, each with its retries, and starts
+ * each one at least `gapMs` after the previous one finished. GitHub's REST
+ * best practices ask for serial requests and at least one second between
+ * mutating ones. The throttling plugin's write group spaces only the starts
+ * of writes, so network jitter could bring two of them to GitHub less than a
+ * second apart; counting from the end of the previous write rules that out.
  */
-function serialiseWrites(octokit) {
+function serialiseWrites(octokit, gapMs) {
     let queue = Promise.resolve();
+    let lastFinishedAt = Number.NEGATIVE_INFINITY;
     octokit.hook.wrap('request', (request, endpoint) => {
         if (endpoint.method === 'GET' || endpoint.method === 'HEAD') {
             return request(endpoint);
         }
-        const run = queue.then(() => request(endpoint));
+        const run = queue.then(async () => {
+            const wait = lastFinishedAt + gapMs - performance.now();
+            if (wait > 0)
+                await (0,promises_namespaceObject.setTimeout)(wait);
+            try {
+                return await request(endpoint);
+            }
+            finally {
+                lastFinishedAt = performance.now();
+            }
+        });
         queue = run.catch(() => undefined);
         return run;
     });
@@ -26311,6 +26551,16 @@ function githubStatus(error) {
     return error instanceof RequestError && error.response !== undefined
         ? error.status
         : null;
+}
+/**
+ * True when GitHub refused a request for its primary or secondary rate limit
+ * (403 or 429 with "rate limit" in the message), which says nothing about the
+ * token's permissions.
+ */
+function isRateLimited(error) {
+    const status = githubStatus(error);
+    return ((status === 403 || status === 429) &&
+        /rate limit/i.test(githubErrorMessage(error)));
 }
 function firstLine(text) {
     return (text.split('\n')[0] ?? '').trim();
@@ -26405,6 +26655,9 @@ function accessDiagnostic(scope, repository, error, operation) {
     const permission = describePermission(scope);
     const detail = githubErrorMessage(error);
     const failed = `Input \`github-token\` could not ${operation} ${target} (${detail})`;
+    if (isRateLimited(error)) {
+        return `${failed}. GitHub rate-limited the request, which says nothing about the token's permissions; re-run the workflow later.`;
+    }
     switch (githubStatus(error)) {
         case 401:
             return `${failed}. The token is expired or revoked. Replace it with a token that has ${permission}.`;
@@ -26951,7 +27204,7 @@ async function runKeeper(settings, clients, deps) {
         warnBeforeDays: settings.warnBeforeDays,
         appId: settings.appId,
     };
-    const inspections = await inspectAll(clients, deps, problems);
+    const { inspections, failure } = await inspectAll(clients, deps, problems);
     const decisions = inspections.map((inspection) => inspection.ok ? decide(inspection.info, context) : null);
     const due = clients
         .map((client, index) => ({ client, index }))
@@ -26965,6 +27218,7 @@ async function runKeeper(settings, clients, deps) {
         else {
             const store = deps.secretStore;
             const access = await store.prepare(uniqueScopes(due.map((d) => d.client)));
+            reportScopeFailures(access, deps.log, problems);
             await mapLimit(due, EXCHANGE_CONCURRENCY, async ({ client, index }) => {
                 const inspection = inspections[index];
                 const decision = decisions[index];
@@ -26979,12 +27233,18 @@ async function runKeeper(settings, clients, deps) {
             });
         }
     }
-    const reports = clients.map((client, index) => buildReport(client, inspections[index], decisions[index] ?? null, settled.get(index) ?? null, refreshSkipNote(settings, deps, decisions[index] ?? null)));
-    return { reports, totals: countTotals(reports), problems };
+    const reports = clients.map((client, index) => buildReport(client, inspections[index], failure, decisions[index] ?? null, settled.get(index) ?? null, refreshSkipNote(settings, deps, decisions[index] ?? null)));
+    return {
+        reports,
+        totals: countTotals(reports),
+        problems,
+        inspectionFailed: failure !== null,
+    };
 }
 async function inspectAll(clients, deps, problems) {
     try {
-        return await deps.graph.inspect(clients.map((client) => client.token));
+        const tokens = clients.map((client) => client.token);
+        return { inspections: await deps.graph.inspect(tokens), failure: null };
     }
     catch (error) {
         // A rejected app id, app secret or Graph API version fails every
@@ -26995,13 +27255,28 @@ async function inspectAll(clients, deps, problems) {
             : new GraphError(describeError(error), { kind: 'other' });
         problems.push(failure.message);
         deps.log.error(failure.message, RUN_FAILURE_TITLES[failure.kind]);
-        return clients.map(() => ({ ok: false, error: failure }));
+        return {
+            inspections: clients.map(() => ({ ok: false, error: failure })),
+            failure,
+        };
     }
 }
 const RUN_FAILURE_TITLES = {
     credentials: 'Meta rejected the app credentials',
     version: 'Meta rejected the Graph API version',
 };
+/**
+ * Logs one error for each scope whose public key could not be read, so the
+ * diagnostic appears once however many clients live in that scope.
+ */
+function reportScopeFailures(access, log, problems) {
+    for (const [label, scopeAccess] of access) {
+        if (scopeAccess.ok)
+            continue;
+        problems.push(scopeAccess.message);
+        log.error(scopeAccess.message, `Cannot write the ${label} secrets`);
+    }
+}
 function refreshSkipReason(settings, deps) {
     if (settings.dryRun)
         return 'dry run, nothing exchanged or written';
@@ -27041,10 +27316,11 @@ async function refreshClient(client, before, decision, { settings, deps, store, 
         previousExpiresAt: null,
     });
     if (!scopeAccess || !scopeAccess.ok) {
-        const message = scopeAccess?.message ?? 'the secret scope was not prepared';
+        // The diagnostic itself was logged once for the scope by reportScopeFailures.
+        const label = scopeLabel(client.scope);
         return {
-            ...kept(`Not refreshed: ${message}`, 'error'),
-            fix: 'Give `github-token` permission to write this scope, then re-run.',
+            ...kept(`Not refreshed: \`github-token\` could not read the public key of the ${label} secrets, so nothing was exchanged.`, 'error'),
+            fix: `Fix access to the ${label} secrets as the run's error for that scope says, then re-run.`,
         };
     }
     const kind = before.type === 'SYSTEM_USER' ? 'system-user' : 'user';
@@ -27101,7 +27377,7 @@ async function revokeReplaced(client, deps) {
         return false;
     }
 }
-function buildReport(client, inspection, decision, settled, skipNote) {
+function buildReport(client, inspection, runFailure, decision, settled, skipNote) {
     const base = {
         client: client.name,
         secret: client.secret,
@@ -27110,23 +27386,20 @@ function buildReport(client, inspection, decision, settled, skipNote) {
         note: client.note,
         scope: scopeLabel(client.scope),
     };
+    if (runFailure) {
+        // The run's error explains the failure once, not once per client.
+        const title = RUN_FAILURE_TITLES[runFailure.kind] ??
+            'the inspection failed for every client';
+        return {
+            ...notChecked(base, `Not checked: ${title}.`),
+            fix: "Fix what the run's error names, then re-run.",
+        };
+    }
     if (!inspection.ok || !decision) {
         const message = inspection.ok
             ? 'no decision'
             : describeError(inspection.error);
-        return {
-            ...base,
-            tokenType: 'UNKNOWN',
-            status: 'error',
-            expiresAt: null,
-            dataAccessExpiresAt: null,
-            needsMigration: false,
-            written: false,
-            reason: `Could not be checked: ${message}`,
-            fix: 'Re-run later; if it persists, check the Graph API status and the app credentials.',
-            previousExpiresAt: null,
-            revoked: false,
-        };
+        return notChecked(base, `Could not be checked: ${message}`);
     }
     const info = inspection.info;
     const reason = settled?.reason ?? [decision.reason, skipNote].filter(Boolean).join(' ');
@@ -27142,6 +27415,21 @@ function buildReport(client, inspection, decision, settled, skipNote) {
         fix: settled ? settled.fix : decision.fix,
         previousExpiresAt: settled?.previousExpiresAt ?? null,
         revoked: settled?.revoked ?? false,
+    };
+}
+function notChecked(base, reason) {
+    return {
+        ...base,
+        tokenType: 'UNKNOWN',
+        status: 'error',
+        expiresAt: null,
+        dataAccessExpiresAt: null,
+        needsMigration: false,
+        written: false,
+        reason,
+        fix: 'Re-run later; if it persists, check the Graph API status and the app credentials.',
+        previousExpiresAt: null,
+        revoked: false,
     };
 }
 /** True when a person must do something about this client. */
@@ -27241,11 +27529,16 @@ function isActNow(report) {
 function needsPerson(report) {
     return (isActNow(report) || report.status === 'expiring' || report.needsMigration);
 }
+/** Parsed expiry of each report, since sorting thousands of clients compares each one many times. */
+const expiryTimes = new WeakMap();
 function expiryTime(report) {
-    if (report.expiresAt === null)
-        return Number.POSITIVE_INFINITY;
-    const time = Date.parse(report.expiresAt);
-    return Number.isNaN(time) ? Number.POSITIVE_INFINITY : time;
+    let time = expiryTimes.get(report);
+    if (time === undefined) {
+        const parsed = report.expiresAt === null ? Number.NaN : Date.parse(report.expiresAt);
+        time = Number.isNaN(parsed) ? Number.POSITIVE_INFINITY : parsed;
+        expiryTimes.set(report, time);
+    }
+    return time;
 }
 /** Compares by expiry, soonest first; tokens that never expire come last. */
 function compareExpiry(a, b) {
@@ -27436,6 +27729,7 @@ function truncate(text, width) {
 
 
 
+
 const HELP = `Usage: meta-token-keeper check [options]
 
 Inspects each client's Meta access token with debug_token and prints a table
@@ -27554,10 +27848,10 @@ function checkCommand(positionals) {
     if (positionals.length === 0)
         return 'missing command: the command is `check`.';
     if (positionals[0] !== 'check') {
-        return `unknown command ${quote(positionals[0] ?? '')}: the only command is \`check\`.`;
+        return `unknown command ${inputs_quote(positionals[0] ?? '')}: the only command is \`check\`.`;
     }
     if (positionals.length > 1) {
-        return `unexpected argument ${quote(positionals[1] ?? '')} after \`check\`; options start with --.`;
+        return `unexpected argument ${inputs_quote(positionals[1] ?? '')} after \`check\`; options start with --.`;
     }
     return null;
 }
@@ -27669,7 +27963,7 @@ function checkCredentialsSet(env) {
         throw new inputs_InputError(`META_APP_ID is not set. Set it ${where} to the ID of the Meta app that issued the tokens (App Dashboard, App settings, Basic).`);
     }
     if (!/^\d+$/.test(appId)) {
-        throw new inputs_InputError(`META_APP_ID must be the numeric Meta app ID, got ${quote(appId)}. Copy the App ID from the App Dashboard (App settings, Basic).`);
+        throw new inputs_InputError(`META_APP_ID must be the numeric Meta app ID, got ${inputs_quote(appId)}. Copy the App ID from the App Dashboard (App settings, Basic).`);
     }
     if ((env.META_APP_SECRET?.trim() ?? '') === '') {
         throw new inputs_InputError(`META_APP_SECRET is not set. Set it ${where} to the app secret (App Dashboard, App settings, Basic).`);
@@ -27691,7 +27985,7 @@ function checkWriteSetup(values, env, log) {
     }
     if (!REPOSITORY.test(repository)) {
         const source = values.repo !== undefined ? '--repo' : 'GITHUB_REPOSITORY';
-        throw new inputs_InputError(`${source} must be OWNER/REPO, got ${quote(repository)}. Pass the repository as it appears in its URL, for example --repo northwind-agency/meta-tokens.`);
+        throw new inputs_InputError(`${source} must be OWNER/REPO, got ${inputs_quote(repository)}. Pass the repository as it appears in its URL, for example --repo northwind-agency/meta-tokens.`);
     }
 }
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -27714,14 +28008,19 @@ function rawInput(name, values, env) {
     };
     return raw[name] ?? '';
 }
+/** Variables that hold the app credentials, never a client token, whatever `--prefix` is. */
+const CREDENTIAL_VARIABLES = new Set(['META_APP_ID', 'META_APP_SECRET']);
 /**
- * Reads every variable whose name starts with `prefix` (in any case) as one
- * client's token. Each value is registered for masking before any message
- * is built. Throws InputError for an empty value, a name GitHub would
- * reject, or two names that differ only in case.
+ * Reads every variable whose name starts with `prefix` (in any case), except
+ * META_APP_ID and META_APP_SECRET, as one client's token. Each value is
+ * registered for masking before any message is built. Throws InputError for
+ * an empty value, a name GitHub would reject, or two names that differ only
+ * in case.
  */
 function readTokenVariables(env, prefix) {
-    const variables = Object.entries(env).filter((entry) => entry[0].toUpperCase().startsWith(prefix) && entry[1] !== undefined);
+    const variables = Object.entries(env).filter((entry) => entry[0].toUpperCase().startsWith(prefix) &&
+        !CREDENTIAL_VARIABLES.has(entry[0].toUpperCase()) &&
+        entry[1] !== undefined);
     for (const [, value] of variables) {
         redact_registerSecret(value);
         redact_registerSecret(value.trim());
@@ -27730,7 +28029,7 @@ function readTokenVariables(env, prefix) {
     const tokens = [];
     for (const [name, value] of variables) {
         if (!inputs_isValidSecretName(name)) {
-            throw new inputs_InputError(`Variable ${quote(name)} is not a valid GitHub secret name: use letters, digits and _ only. Rename it.`);
+            throw new inputs_InputError(`Variable ${inputs_quote(name)} is not a valid GitHub secret name: use letters, digits and _ only. Rename it.`);
         }
         const token = value.trim();
         if (token === '') {

@@ -24,7 +24,6 @@ export interface SizeResult {
   refresh: DayResult
   naive: NaiveTiming | null
   /** True for the size added because a requested one did not fit in the input. */
-  atInputLimit: boolean
 }
 
 export interface TargetCheck {
@@ -74,7 +73,7 @@ function tableRow(
   day: DayResult,
   comparison: { label: string; ratio: number | null; digits: number },
 ): string {
-  const label = `${day.size}${result.atInputLimit ? ' (input limit)' : ''}`
+  const label = `${day.size}${day.tokensVia === 'tokens-file' ? ' (file)' : ''}`
   const cells = day.notRun
     ? [label, day.day, '', `not run: ${day.notRun}`, ...Array(10).fill('')]
     : [

@@ -35,6 +35,18 @@ export function keepTickedBoxes(
     .join('\n')
 }
 
+/** True when the "Re-check now" box of `body` is ticked. */
+export function isRecheckTicked(body: string): boolean {
+  return body.split('\n').some((line) => {
+    const task = TASK_LINE.exec(line)
+    return task !== null && task[2] !== ' ' && isRecheckLine(line)
+  })
+}
+
+function isRecheckLine(line: string): boolean {
+  return ITEM_KEY.exec(line)?.[1] === RECHECK_KEY
+}
+
 function tickedKeys(body: string): Set<string> {
   const keys = new Set<string>()
   for (const line of body.split('\n')) {

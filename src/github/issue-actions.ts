@@ -3,7 +3,7 @@
  * edit, reopen, close, close a duplicate. Each returns a result with a
  * one-line, redacted message instead of throwing.
  */
-import { githubErrorMessage, githubStatus } from './octokit.ts'
+import { githubErrorMessage, githubStatus, isRateLimited } from './octokit.ts'
 import type { IssueSyncResult, SyncOptions } from './tracking-issue.ts'
 
 const LABEL_COLOR = 'd93f0b'
@@ -164,8 +164,9 @@ export function failed(
   error: unknown,
 ): IssueSyncResult {
   const status = githubStatus(error)
-  const hint =
-    status === 401 || status === 403 || status === 404
+  const hint = isRateLimited(error)
+    ? ' GitHub rate-limited the request; the next run updates the issue.'
+    : status === 401 || status === 403 || status === 404
       ? ' Check that input `issue-token` can read and write issues (workflow `permissions: issues: write`).'
       : status === 410
         ? ' Issues are disabled in this repository; enable them or set `tracking-issue: false`.'

@@ -3,7 +3,7 @@
  * and the content to show, decides which issue to keep and what to do with
  * it. Performs no I/O.
  */
-import { keepTickedBoxes } from './checklist.ts'
+import { isRecheckTicked, keepTickedBoxes } from './checklist.ts'
 import { RUN_LINK_MARKER } from './issue-markers.ts'
 
 export interface FoundIssue {
@@ -30,6 +30,7 @@ export type Plan =
  * Decides the sync: the oldest open marked issue is kept and any other open
  * one is a duplicate to close. With none open, the oldest closed one is
  * reopened when a client needs a person, so no second issue is opened.
+ * Otherwise a closed issue is edited only to untick its "Re-check now" box.
  */
 export function planSync(
   issues: FoundIssue[],
@@ -40,8 +41,19 @@ export function planSync(
   if (kept) return { plan: planForOpen(kept, content), duplicates }
 
   const closed = sorted[0]
-  if (!content.needsAction)
+  if (!content.needsAction) {
+    // A person can tick "Re-check now" on a closed issue too. The box is
+    // unticked and the issue stays closed, because no client needs a person.
+    const rechecked = sorted.find((issue) => isRecheckTicked(issue.body))
+    if (rechecked) {
+      const body = keepTickedBoxes(rechecked.body, content.body)
+      return {
+        plan: { action: 'updated', issue: rechecked, body },
+        duplicates: [],
+      }
+    }
     return { plan: { action: 'none', issue: null }, duplicates: [] }
+  }
   if (closed) {
     // A reopened issue starts from the new body, because ticks from an earlier episode no longer apply.
     return {

@@ -5,6 +5,7 @@
  */
 import Bottleneck from 'bottleneck'
 import { STATUS_CODES } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Octokit, RequestError } from 'octokit'
 import { describeError, redact, registerSecret } from '../redact.ts'
 import type { Logger } from '../types.ts'
@@ -18,9 +19,10 @@ export interface OctokitOptions {
   log: Logger
   userAgent?: string
   /**
-   * Minimum gap between the starts of mutating requests, in milliseconds.
-   * GitHub's REST best practices request at least one second. Requests that
-   * notify people (new issue, comment) wait three times as long. Tests pass 0.
+   * Minimum gap, in milliseconds, between the end of one mutating request
+   * and the start of the next (1000 by default, as GitHub's REST best
+   * practices ask). Requests that notify people (new issue, comment) start
+   * at least three times as far apart. Tests pass 0.
    */
   writeSpacingMs?: number
   /** Milliseconds per unit of retry delay (retry-after seconds, backoff steps). Tests pass 0. */
@@ -31,6 +33,8 @@ export interface OctokitOptions {
 
 const DEFAULT_USER_AGENT = 'meta-token-keeper'
 const DEFAULT_TIMEOUT_MS = 30_000
+/** Gap between the end of one mutating request and the start of the next, as GitHub asks. */
+const DEFAULT_WRITE_GAP_MS = 1000
 const MAX_RATE_LIMIT_RETRIES = 3
 /** A rate-limit wait longer than this (seconds) fails the request instead of stalling the job. */
 const MAX_RATE_LIMIT_WAIT_S = 15 * 60
@@ -75,8 +79,13 @@ export function createOctokit(options: OctokitOptions): Octokit {
     },
   })
 
-  serialiseWrites(octokit)
+  serialiseWrites(octokit, options.writeSpacingMs ?? DEFAULT_WRITE_GAP_MS)
   octokit.hook.wrap('request', async (request, endpoint) => {
+    // Both plugins store `retryCount` on `endpoint.request`, an object that
+    // Octokit shares between all requests of one instance. Without a copy per
+    // request, the retry plugin's backoff ((retryCount + 1)² s) grows with
+    // every retry of the run instead of starting at 1 s for each request.
+    endpoint.request = { ...endpoint.request }
     const label = `${endpoint.method} ${routeOf(endpoint.url)}`
     try {
       const response = await request(endpoint)
@@ -91,18 +100,29 @@ export function createOctokit(options: OctokitOptions): Octokit {
 }
 
 /**
- * Runs mutating requests one at a time, each with its retries. The
- * throttling plugin's write group only spaces the starts of writes and lets
- * them overlap. GitHub's REST best practices recommend serial requests and
- * at least one second between mutating ones, so both limits apply.
+ * Runs mutating requests one at a time, each with its retries, and starts
+ * each one at least `gapMs` after the previous one finished. GitHub's REST
+ * best practices ask for serial requests and at least one second between
+ * mutating ones. The throttling plugin's write group spaces only the starts
+ * of writes, so network jitter could bring two of them to GitHub less than a
+ * second apart; counting from the end of the previous write rules that out.
  */
-function serialiseWrites(octokit: Octokit): void {
+function serialiseWrites(octokit: Octokit, gapMs: number): void {
   let queue: Promise<unknown> = Promise.resolve()
+  let lastFinishedAt = Number.NEGATIVE_INFINITY
   octokit.hook.wrap('request', (request, endpoint) => {
     if (endpoint.method === 'GET' || endpoint.method === 'HEAD') {
       return request(endpoint)
     }
-    const run = queue.then(() => request(endpoint))
+    const run = queue.then(async () => {
+      const wait = lastFinishedAt + gapMs - performance.now()
+      if (wait > 0) await sleep(wait)
+      try {
+        return await request(endpoint)
+      } finally {
+        lastFinishedAt = performance.now()
+      }
+    })
     queue = run.catch(() => undefined)
     return run
   })
@@ -134,6 +154,19 @@ export function githubStatus(error: unknown): number | null {
   return error instanceof RequestError && error.response !== undefined
     ? error.status
     : null
+}
+
+/**
+ * True when GitHub refused a request for its primary or secondary rate limit
+ * (403 or 429 with "rate limit" in the message), which says nothing about the
+ * token's permissions.
+ */
+export function isRateLimited(error: unknown): boolean {
+  const status = githubStatus(error)
+  return (
+    (status === 403 || status === 429) &&
+    /rate limit/i.test(githubErrorMessage(error))
+  )
 }
 
 function firstLine(text: string): string {

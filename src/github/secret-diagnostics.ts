@@ -3,7 +3,7 @@
  * `github-token`, the scope and the permission it lacks.
  */
 import type { SecretScope } from '../types.ts'
-import { githubErrorMessage, githubStatus } from './octokit.ts'
+import { githubErrorMessage, githubStatus, isRateLimited } from './octokit.ts'
 
 type Repository = { owner: string; repo: string }
 
@@ -28,6 +28,9 @@ export function accessDiagnostic(
   const detail = githubErrorMessage(error)
   const failed = `Input \`github-token\` could not ${operation} ${target} (${detail})`
 
+  if (isRateLimited(error)) {
+    return `${failed}. GitHub rate-limited the request, which says nothing about the token's permissions; re-run the workflow later.`
+  }
   switch (githubStatus(error)) {
     case 401:
       return `${failed}. The token is expired or revoked. Replace it with a token that has ${permission}.`

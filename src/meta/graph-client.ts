@@ -5,6 +5,7 @@
  * `appsecret_proof`, or with `client_id` and `client_secret`.
  */
 import { createHmac } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { z } from 'zod'
 import { registerSecret } from '../redact.ts'
 import type { Logger } from '../types.ts'
@@ -35,7 +36,7 @@ export interface GraphClientOptions {
   /** Batches or single requests in flight, 4 by default. */
   concurrency?: number
   log?: Logger
-  sleep?: (ms: number) => Promise<void>
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   /** Uniform in [0, 1), for the backoff jitter. */
   random?: () => number
   /** Monotonic clock in ms for the deadline, `performance.now` by default. */
@@ -58,6 +59,8 @@ export class GraphClient {
   private readonly inspector: Inspector
   private readonly appToken: string
   private readonly appsecretProof: string
+  /** Inspections started by `prefetch`, by token, until `inspect` uses them. */
+  private prefetched: Promise<Map<string, Inspection>> | null = null
 
   /** Throws a GraphError of kind `version` when `version` is not of the form v27.0. */
   constructor(options: GraphClientOptions) {
@@ -111,8 +114,45 @@ export class GraphClient {
    * Throws one GraphError of kind `credentials` (or `version`) when Meta
    * rejects the app ID, app secret or Graph API version.
    */
-  inspect(tokens: string[]): Promise<Inspection[]> {
-    return this.inspector.inspect(tokens)
+  async inspect(tokens: string[]): Promise<Inspection[]> {
+    const prefetched = this.prefetched
+    if (!prefetched) return this.inspector.inspect(tokens)
+    this.prefetched = null
+    const known = await prefetched
+    const missing = [...new Set(tokens.filter((token) => !known.has(token)))]
+    if (missing.length > 0) {
+      const more = await this.inspector.inspect(missing)
+      missing.forEach((token, index) =>
+        known.set(token, more[index] as Inspection),
+      )
+    }
+    return tokens.map((token) => known.get(token) as Inspection)
+  }
+
+  /**
+   * Starts inspecting `tokens` at once, so that Meta works on them while the
+   * rest of the run loads and reads its files. The next `inspect` uses these
+   * answers and asks Meta only about tokens that were not prefetched. A
+   * credentials or version error is thrown by that `inspect`, as without a
+   * prefetch.
+   */
+  prefetch(tokens: string[]): void {
+    const unique = [...new Set(tokens)]
+    const answers = this.inspector
+      .inspect(unique)
+      .then(
+        (inspections) =>
+          new Map(unique.map((token, index) => [token, inspections[index]])),
+      ) as Promise<Map<string, Inspection>>
+    // Nobody may await a prefetch when the run stops early; its failure
+    // then belongs to nobody.
+    answers.catch(() => undefined)
+    this.prefetched = answers
+  }
+
+  /** Stops requests in flight and waits between retries; later calls fail without reaching Meta. */
+  close(): void {
+    this.transport.close()
   }
 
   /** Inspects one token with a single `debug_token` request; never throws a GraphError. */
@@ -201,6 +241,7 @@ function readExchange(body: unknown): {
   }
 }
 
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
+/** Waits `ms`; an abort ends the wait early and clears its timer, so a closed client keeps no process alive. */
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return sleep(ms, undefined, { signal }).catch(() => undefined)
 }

@@ -27,7 +27,8 @@ export interface TransportOptions {
   deadlineMs: number
   concurrency: number
   log: Logger | null
-  sleep: (ms: number) => Promise<void>
+  /** Waits `ms`; when `signal` aborts it may end early. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   random: () => number
   /** Monotonic clock in ms. */
   now: () => number
@@ -110,6 +111,8 @@ export class GraphTransport {
   private readonly deadlineAt: number
   private readonly baseUrl: string
   private usage: RateUsage | null = null
+  /** Aborted by `close`: stops requests in flight and waits between them. */
+  private readonly closing = new AbortController()
   private slowdownLogged = false
   private throttleLogged = false
 
@@ -118,6 +121,15 @@ export class GraphTransport {
     this.limiter = new Limiter(options.concurrency)
     this.deadlineAt = options.now() + options.deadlineMs
     this.baseUrl = `${options.apiUrl.replace(/\/+$/, '')}/${options.version}/`
+  }
+
+  /**
+   * Stops every request in flight and every wait for a retry, so that a run
+   * that ends early (an input error found after the first requests went out)
+   * exits at once. Requests sent after `close` fail without reaching Meta.
+   */
+  close(): void {
+    this.closing.abort()
   }
 
   /**
@@ -156,7 +168,7 @@ export class GraphTransport {
     if (regainMs) delay = Math.max(delay, regainMs)
     this.ensureTimeFor(delay, deadlineMessage)
     this.stats.retries++
-    await this.options.sleep(delay)
+    await this.pause(delay)
     // The wait Meta requested is over, so usage stays unknown until the next response.
     if (regainMs) this.usage = null
   }
@@ -168,6 +180,7 @@ export class GraphTransport {
     await this.limiter.acquire()
     try {
       options.guard?.check()
+      this.ensureOpen()
       await this.waitForRateUsage(options.deadlineMessage)
       this.ensureTimeFor(0, options.deadlineMessage)
       return await this.fetchOnce(request)
@@ -194,7 +207,10 @@ export class GraphTransport {
           request.method === 'POST'
             ? new URLSearchParams(request.params).toString()
             : undefined,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.any([
+          AbortSignal.timeout(timeoutMs),
+          this.closing.signal,
+        ]),
       })
       const text = await response.text()
       this.observeUsage(response.headers)
@@ -270,9 +286,31 @@ export class GraphTransport {
       )
     }
     this.ensureTimeFor(delay, deadlineMessage)
-    await this.options.sleep(delay)
+    await this.pause(delay)
     // A stop at 100 % is waited out once, and the next response reports the new usage.
     if ((this.usage?.percent ?? 0) >= 100) this.usage = null
+  }
+
+  /** Waits `ms`, or less when the transport is closed meanwhile. */
+  private async pause(ms: number): Promise<void> {
+    const { signal } = this.closing
+    if (signal.aborted) return
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        signal.removeEventListener('abort', done)
+        resolve()
+      }
+      signal.addEventListener('abort', done)
+      void this.options.sleep(ms, signal).then(done)
+    })
+  }
+
+  private ensureOpen(): void {
+    if (this.closing.signal.aborted) {
+      throw new GraphError('the run stopped before this request was sent', {
+        kind: 'other',
+      })
+    }
   }
 
   private remainingMs(): number {

@@ -66,10 +66,18 @@ export function needsPerson(report: ClientReport): boolean {
   )
 }
 
+/** Parsed expiry of each report, since sorting thousands of clients compares each one many times. */
+const expiryTimes = new WeakMap<ClientReport, number>()
+
 function expiryTime(report: ClientReport): number {
-  if (report.expiresAt === null) return Number.POSITIVE_INFINITY
-  const time = Date.parse(report.expiresAt)
-  return Number.isNaN(time) ? Number.POSITIVE_INFINITY : time
+  let time = expiryTimes.get(report)
+  if (time === undefined) {
+    const parsed =
+      report.expiresAt === null ? Number.NaN : Date.parse(report.expiresAt)
+    time = Number.isNaN(parsed) ? Number.POSITIVE_INFINITY : parsed
+    expiryTimes.set(report, time)
+  }
+  return time
 }
 
 /** Compares by expiry, soonest first; tokens that never expire come last. */

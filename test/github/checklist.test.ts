@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { isRecheckTicked } from '../../src/github/checklist.ts'
 import { keepTickedBoxes } from '../../src/github/tracking-issue.ts'
 
 const NEXT = [
@@ -66,5 +67,17 @@ describe('keepTickedBoxes', () => {
     const next = '- [ ] Acme EU <!-- item:acme-eu -->'
 
     expect(keepTickedBoxes(previous, next)).toBe(next)
+  })
+})
+
+describe('isRecheckTicked', () => {
+  it.each([
+    ['- [x] Re-check now <!-- item:recheck -->', true],
+    ['- [X] Re-check now <!-- item:recheck -->\r', true],
+    ['- [ ] Re-check now <!-- item:recheck -->', false],
+    ['- [x] Acme <!-- item:migrate:recheck -->', false],
+    ['Re-check now <!-- item:recheck -->', false],
+  ])('%s', (body, expected) => {
+    expect(isRecheckTicked(body)).toBe(expected)
   })
 })

@@ -81,6 +81,39 @@ describe('createOctokit', () => {
     expect(requests).toHaveLength(4)
   })
 
+  it('starts the backoff anew for each request', async () => {
+    const { route, requests } = createRecorder()
+    let call = 0
+    server.use(
+      route('get', '/repos/:owner/:repo', () => {
+        call += 1
+        return call % 2 === 1
+          ? githubError(502, 'Server Error')
+          : HttpResponse.json({ id: 1 })
+      }),
+    )
+    const { log } = createTestLog()
+    const octokit = createOctokit({
+      token: TOKEN,
+      baseUrl: API,
+      log,
+      writeSpacingMs: 0,
+      retryAfterBaseMs: 50,
+    })
+
+    const waits: number[] = []
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now()
+      await octokit.rest.repos.get({ owner: 'acme', repo: 'ads' })
+      waits.push(performance.now() - started)
+    }
+
+    // Each first retry waits 1² × 50 ms. A retry count carried over from
+    // the previous request would make it 2² × 50 ms and then 3² × 50 ms.
+    expect(requests).toHaveLength(6)
+    for (const wait of waits) expect(wait).toBeLessThan(180)
+  })
+
   it('retries network errors', async () => {
     const { route, requests } = createRecorder()
     let call = 0

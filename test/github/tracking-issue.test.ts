@@ -383,6 +383,26 @@ describe('syncTrackingIssue', () => {
     expect(api.mutating()).toHaveLength(0)
   })
 
+  it('unticks re-check on a closed issue', async () => {
+    const api = createIssuesApi()
+    const ticked = `${HEALTHY.body}\n- [x] Re-check now <!-- item:recheck -->`
+    api.add({ state: 'closed', stateReason: 'completed', body: ticked })
+    server.use(...api.handlers)
+    const content = {
+      ...HEALTHY,
+      body: `${HEALTHY.body}\n- [ ] Re-check now <!-- item:recheck -->`,
+    }
+
+    const outcome = await sync(content).result
+
+    expect(outcome).toMatchObject({ number: 1, action: 'updated' })
+    expect(api.mutating()[0]?.body).toEqual({
+      title: HEALTHY.title,
+      body: content.body,
+    })
+    expect(api.issues[0]?.state).toBe('closed')
+  })
+
   it('does nothing when healthy and none', async () => {
     const api = createIssuesApi()
     server.use(...api.handlers)

@@ -6,7 +6,11 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runAction, type ActionRun } from './run-action.ts'
+import {
+  runAction,
+  type ActionRun,
+  type RunActionOptions,
+} from './run-action.ts'
 import type { Sandbox } from '../sim/index.ts'
 
 export interface AgencyWorkspace {
@@ -45,7 +49,10 @@ export function runOnAgency(
   sandbox: Sandbox,
   workspace: AgencyWorkspace,
   inputs: Record<string, string> = {},
-  options: { killAfterMs?: number; env?: Record<string, string> } = {},
+  options: Pick<
+    RunActionOptions,
+    'killAfterMs' | 'env' | 'signal' | 'killSignal'
+  > = {},
 ): Promise<ActionRun> {
   return runAction({
     githubApiUrl: sandbox.githubUrl,
@@ -54,6 +61,8 @@ export function runOnAgency(
     workspace: workspace.directory,
     killAfterMs: options.killAfterMs,
     env: options.env,
+    signal: options.signal,
+    killSignal: options.killSignal,
     inputs: {
       'app-id': sandbox.appId,
       'app-secret': sandbox.appSecret,

@@ -19,6 +19,8 @@ export interface ActionRun {
   stdout: string
   stderr: string
   outputs: Record<string, string>
+  /** The `GITHUB_OUTPUT` file as the action wrote it, which `outputs` parses. */
+  outputFile: string
   summary: string
   /** Milliseconds from spawn to exit. */
   durationMs: number
@@ -38,7 +40,10 @@ export interface RunActionOptions {
   env?: Record<string, string>
   /** Kills the child after this many milliseconds (SIGKILL). */
   killAfterMs?: number
+  /** Kills the child when aborted, with `killSignal`. */
   signal?: AbortSignal
+  /** Signal sent when `signal` aborts; SIGTERM by default, as Node's spawn does. */
+  killSignal?: NodeJS.Signals
 }
 
 interface ActionInputSpec {
@@ -143,6 +148,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     signal: options.signal,
+    killSignal: options.killSignal ?? 'SIGTERM',
   })
   let stdout = ''
   let stderr = ''
@@ -159,11 +165,13 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   if (timer) clearTimeout(timer)
   const durationMs = performance.now() - started
 
+  const outputFile = await readFile(files.output, 'utf8')
   const run: ActionRun = {
     exitCode,
     stdout,
     stderr,
-    outputs: parseOutputFile(await readFile(files.output, 'utf8')),
+    outputs: parseOutputFile(outputFile),
+    outputFile,
     summary: await readFile(files.summary, 'utf8'),
     durationMs,
     spawnedAt: started,

@@ -86,11 +86,17 @@ export interface GitHubSimulatorOptions {
   rateLimit?: number
 }
 
+/**
+ * Transient failures the simulated GitHub can inject: 5xx, a dropped
+ * connection, and the secondary rate limit as 429 or 403, both with
+ * `retry-after`.
+ */
 export const GITHUB_FAULT_KINDS = [
   'http500',
   'http502',
   'http503',
   'http429',
+  'secondary403',
   'drop',
 ] as const
 
@@ -156,6 +162,7 @@ export class GitHubSimulator implements Simulator {
   readonly #issues = new IssuesApi()
   readonly #faults: FaultPicker
   readonly #routes: Route[]
+  readonly #credentials: Map<string, Credential>
   readonly #usage = new Map<string, { windowStart: number; used: number }>()
   readonly #now: () => number
   readonly #sleep: Sleep
@@ -166,6 +173,7 @@ export class GitHubSimulator implements Simulator {
     this.#keys = new KeyRing(mulberry32(options.seed ?? 1))
     this.#secrets = new SecretsApi(this.#keys, options.secretLimits)
     this.#faults = new FaultPicker(options.faults, GITHUB_FAULT_KINDS)
+    this.#credentials = new Map(Object.entries(options.credentials))
     this.#now = options.now ?? Date.now
     this.#sleep = options.sleep ?? realSleep
     this.#routes = this.#buildRoutes()
@@ -190,6 +198,11 @@ export class GitHubSimulator implements Simulator {
   /** Adds an issue (or a pull request) as if someone had opened it. */
   seedIssue(seed: IssueSeed): IssueRecord {
     return this.#issues.seed(seed, this.#now())
+  }
+
+  /** Makes GitHub accept `token` with the permissions of `credential`, as when someone creates a token. */
+  addCredential(token: string, credential: Credential): void {
+    this.#credentials.set(token, credential)
   }
 
   /** Opens the stored sealed box of a secret with its private key; undefined when there is no such secret. */
@@ -254,8 +267,7 @@ export class GitHubSimulator implements Simulator {
     this.counters.requests++
 
     const token = tokenOf(request.headers)
-    const credential =
-      token === null ? undefined : this.#options.credentials[token]
+    const credential = token === null ? undefined : this.#credentials.get(token)
     if (!credential) {
       const reply =
         token === null
@@ -400,7 +412,7 @@ export class GitHubSimulator implements Simulator {
   #fault(template: string, request: SimRequest): string | SimResponse | null {
     const scripted = this.scripts.run(template, request)
     if (scripted !== undefined) return scripted
-    return this.#faults.next()
+    return this.#faults.next(`${request.method} ${request.url.pathname}`)
   }
 
   #faultResponse(
@@ -418,8 +430,9 @@ export class GitHubSimulator implements Simulator {
       this.#logEntry(request, template, 0, fault)
       return { status: 0, headers: {}, body: '', drop: true }
     }
-    if (fault === 'http429') {
-      const reply = githubError(429, SECONDARY_LIMIT_MESSAGE, SECONDARY_DOCS)
+    if (fault === 'http429' || fault === 'secondary403') {
+      const status = fault === 'http429' ? 429 : 403
+      const reply = githubError(status, SECONDARY_LIMIT_MESSAGE, SECONDARY_DOCS)
       return this.#finish(
         request,
         template,

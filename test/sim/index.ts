@@ -3,7 +3,7 @@
  * 127.0.0.1, loaded with an agency, for the demo, the benchmark and
  * process-level tests that run the bundled action.
  */
-import { GitHubSimulator } from './github.ts'
+import { GitHubSimulator, type OrgRepository } from './github.ts'
 import { startHttpServer } from './http.ts'
 import { MetaSimulator, META_FAULT_KINDS } from './meta.ts'
 import { digits, mulberry32 } from './random.ts'
@@ -37,11 +37,21 @@ export interface SandboxOptions {
   /** Share of requests (0..1) failed by a transient fault, in both simulators and per batch item. */
   failureRate?: number
   /** Fault kinds; by default every kind except `hang`, which would stall each run for its timeout. */
-  faultKinds?: { meta?: string[]; github?: string[] }
+  faultKinds?: { meta?: string[]; metaItems?: string[]; github?: string[] }
+  /** How long a Graph `hang` fault waits before it drops the connection, in ms; 30 s by default. */
+  hangMs?: number
+  /** Most seeded faults in a row for one target in either simulator; unlimited by default. See FaultOptions. */
+  maxFaultsInARow?: number
   /** `OWNER/REPO` the simulated GitHub serves; `northwind-agency/meta-tokens` by default. */
   repository?: string
   /** Clock in Unix ms; `Date.now` by default. The action in a child process keeps the real clock. */
   now?: () => number
+  /** Environments of the repository; `production` only by default. */
+  environments?: string[]
+  /** Other repositories of the organization, which `selected` organization secrets may name. */
+  orgRepositories?: OrgRepository[]
+  /** Reply of `debug_token` to another app's token: an error (default) or its data. */
+  foreignTokenReply?: 'error' | 'data'
 }
 
 export interface SandboxCounters {
@@ -107,11 +117,19 @@ export async function startSandbox(
     now,
     seed,
     latencyMs: options.latencyGraphMs ?? 0,
+    foreignTokenReply: options.foreignTokenReply ?? 'error',
     faults: {
       failureRate,
       seed,
       kinds: metaKinds,
       itemFailureRate: failureRate,
+      ...(options.faultKinds?.metaItems
+        ? { itemKinds: options.faultKinds.metaItems }
+        : {}),
+      ...(options.hangMs === undefined ? {} : { hangMs: options.hangMs }),
+      ...(options.maxFaultsInARow === undefined
+        ? {}
+        : { maxInARow: options.maxFaultsInARow }),
     },
   })
   const { writerToken, issueToken, credentials } = agencyCredentials(seed)
@@ -119,7 +137,8 @@ export async function startSandbox(
     owner,
     repo,
     org: owner,
-    environments: ['production'],
+    environments: options.environments ?? ['production'],
+    orgRepositories: options.orgRepositories ?? [],
     credentials,
     now,
     seed,
@@ -128,6 +147,9 @@ export async function startSandbox(
     faults: {
       failureRate,
       seed: seed + 1,
+      ...(options.maxFaultsInARow === undefined
+        ? {}
+        : { maxInARow: options.maxFaultsInARow }),
       ...(options.faultKinds?.github
         ? { kinds: options.faultKinds.github }
         : {}),

@@ -19,7 +19,7 @@ import {
   VERSION_REQUIRED,
   type MetaErrorSpec,
 } from './meta-errors.ts'
-import { ITEM_500_BODY, META_ITEM_FAULT_KINDS } from './meta-faults.ts'
+import { faultError, ITEM_500_BODY } from './meta-faults.ts'
 import type { TokenStore } from './meta-tokens.ts'
 import type { FaultPicker, ScriptBook } from './faults.ts'
 import { looksLikeVersion, resolveVersion } from './graph-versions.ts'
@@ -37,6 +37,7 @@ export interface BatchContext {
   /** Version the batch was posted to, or null for `POST /`. */
   version: string | null
   itemFailureRate: number
+  itemKinds: readonly string[]
   faults: FaultPicker
   scripts: ScriptBook
   call(
@@ -48,6 +49,8 @@ export interface BatchContext {
     body: unknown
   }
   error(spec: MetaErrorSpec): { status: number; body: unknown }
+  /** An error body with a trace id, as the simulator sends it. */
+  errorBody(spec: MetaErrorSpec): object
   onItem(entry: Omit<RequestLogEntry, 'time'>): void
 }
 
@@ -158,16 +161,23 @@ function runItem(
       ...(fault ? { fault } : {}),
     })
 
-  const fault = itemFault(request, context)
+  const fault = itemFault(
+    itemRequest(request, method, relative),
+    relative,
+    context,
+  )
   if (fault === 'itemNull') {
     log(0, fault)
     return null
   }
   if (fault !== null) {
-    log(500, fault)
+    const spec = faultError(fault)
+    const code = spec?.status ?? 500
+    const body = spec ? JSON.stringify(context.errorBody(spec)) : ITEM_500_BODY
+    log(code, fault)
     return withHeaders
-      ? { code: 500, headers: ITEM_HEADERS, body: ITEM_500_BODY }
-      : { code: 500, body: ITEM_500_BODY }
+      ? { code, headers: ITEM_HEADERS, body }
+      : { code, body }
   }
 
   if (!params.has('access_token')) {
@@ -182,11 +192,36 @@ function runItem(
     : { code: reply.status, body }
 }
 
+/** The item as a request of its own, for scripts that pick items by URL. */
+function itemRequest(
+  batch: SimRequest,
+  method: string,
+  relative: string,
+): SimRequest {
+  const base = batch.baseUrl ?? batch.url.origin
+  const path = relative.startsWith('/') ? relative : `/${relative}`
+  return {
+    method,
+    url: new URL(path, base),
+    headers: batch.headers,
+    body: '',
+    baseUrl: batch.baseUrl,
+  }
+}
+
 /** Picks an item's fault: a scripted one first, then a seeded one. */
-function itemFault(request: SimRequest, context: BatchContext): string | null {
+function itemFault(
+  request: SimRequest,
+  relativeUrl: string,
+  context: BatchContext,
+): string | null {
   const scripted = context.scripts.run('batch_item', request)
   if (typeof scripted === 'string') return scripted
-  return context.faults.nextOf(context.itemFailureRate, META_ITEM_FAULT_KINDS)
+  return context.faults.nextOf(
+    context.itemFailureRate,
+    context.itemKinds,
+    `batch_item ${relativeUrl}`,
+  )
 }
 
 /** Resolves an item's version (its own, or the batch's) and runs it. */

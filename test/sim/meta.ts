@@ -22,7 +22,11 @@ import {
   VERSION_REQUIRED,
   type MetaErrorSpec,
 } from './meta-errors.ts'
-import { faultError, META_FAULT_KINDS } from './meta-faults.ts'
+import {
+  faultError,
+  META_FAULT_KINDS,
+  META_ITEM_FAULT_KINDS,
+} from './meta-faults.ts'
 import { exchange, revoke } from './meta-oauth.ts'
 import {
   debugTokenData,
@@ -49,8 +53,10 @@ export type { TokenRecord, TokenSpec } from './meta-tokens.ts'
 export { META_FAULT_KINDS, META_ITEM_FAULT_KINDS } from './meta-faults.ts'
 
 export interface MetaFaultOptions extends FaultOptions {
-  /** Share of batch items (0..1) that fail alone: code 500 or `null`. */
+  /** Share of batch items (0..1) that fail alone: code 500, `null` or a Graph error. */
   itemFailureRate?: number
+  /** Kinds a failed item picks from; every item kind by default. */
+  itemKinds?: string[]
 }
 
 export interface MetaSimulatorOptions {
@@ -79,7 +85,10 @@ export interface MetaSimulatorOptions {
   sleep?: Sleep
 }
 
-/** Route names that scripts attach to. */
+/**
+ * Route names that scripts attach to. A `batch_item` script sees each item
+ * as a request of its own (method, and URL from its `relative_url`).
+ */
 export type MetaRoute =
   'debug_token' | 'exchange' | 'revoke' | 'batch' | 'batch_item'
 
@@ -198,7 +207,7 @@ export class MetaSimulator implements Simulator {
     this.#usage.record(this.#now(), calls)
     if (route === 'exchange') this.counters.exchanges++
 
-    const fault = this.#fault(route, request)
+    const fault = this.#fault(route, request, params)
     if (fault !== null) {
       this.counters.faults++
       return this.#faultResponse(fault, request, params, target)
@@ -323,11 +332,13 @@ export class MetaSimulator implements Simulator {
       debugTokenSupported: this.#options.batchDebugTokenSupported ?? true,
       version,
       itemFailureRate: this.#options.faults?.itemFailureRate ?? 0,
+      itemKinds: itemKinds(this.#options.faults?.itemKinds),
       faults: this.#faults,
       scripts: this.scripts,
       call: (method, rest, itemParams) =>
         this.call(method, rest, itemParams, {}),
       error: (spec) => this.#error(spec),
+      errorBody: (spec) => errorBody(spec, this.#traceId()),
       onItem: (entry) => {
         this.counters.batchItems++
         if (entry.fault) this.counters.faults++
@@ -392,12 +403,13 @@ export class MetaSimulator implements Simulator {
   #fault(
     route: MetaRoute | 'other',
     request: SimRequest,
+    params: URLSearchParams,
   ): string | SimResponse | null {
     if (route !== 'other') {
       const scripted = this.scripts.run(route, request)
       if (scripted !== undefined) return scripted
     }
-    return this.#faults.next()
+    return this.#faults.next(faultTarget(route, params))
   }
 
   async #faultResponse(
@@ -492,6 +504,24 @@ export class MetaSimulator implements Simulator {
   #nowSeconds(): number {
     return Math.floor(this.#now() / 1000)
   }
+}
+
+/** The call and the token (or batch) it concerns, which `maxInARow` counts by. */
+function faultTarget(route: string, params: URLSearchParams): string {
+  const subject =
+    params.get('input_token') ??
+    params.get('fb_exchange_token') ??
+    params.get('revoke_token') ??
+    params.get('batch') ??
+    ''
+  return `${route} ${subject}`
+}
+
+/** The item kinds asked for that the simulator knows, or all of them. */
+function itemKinds(wanted: string[] | undefined): readonly string[] {
+  const known: readonly string[] = META_ITEM_FAULT_KINDS
+  const kinds = wanted?.filter((kind) => known.includes(kind))
+  return kinds && kinds.length > 0 ? kinds : known
 }
 
 function routeOf(method: string, rest: string): MetaRoute | 'other' {

@@ -1,0 +1,87 @@
+/**
+ * The first moments of a run, before the rest of the Action loads: read the
+ * inputs from the runner's environment and, when they are valid, send every
+ * token to Meta's `debug_token` at once. Loading @actions/core, Octokit and
+ * the YAML parser, and reading the clients file, then overlap with Meta's
+ * answer instead of delaying the first request.
+ *
+ * Nothing here prints. A problem with the inputs only means no early start:
+ * main.ts reads the same inputs again through @actions/core and reports it.
+ */
+import { readInputs } from './inputs.ts'
+import { readPassedTokens } from './clients.ts'
+import { GraphClient } from './meta/graph-client.ts'
+import type { Logger } from './types.ts'
+
+export interface EarlyStart {
+  /** The Graph client whose inspection of every passed token is under way. */
+  graph: GraphClient
+  /** Holds what the Graph client logs until main.ts attaches the Actions log. */
+  log: DeferredLog
+}
+
+/**
+ * Reads the inputs as @actions/core does (`INPUT_` and the name in upper
+ * case, spaces as `_`) and starts the inspection. Returns null when the
+ * inputs do not parse or pass no token.
+ */
+export function startEarly(env: NodeJS.ProcessEnv): EarlyStart | null {
+  const getInput = (name: string) =>
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? ''
+  try {
+    const inputs = readInputs(getInput, env)
+    const { tokens, secrets } = readPassedTokens(inputs)
+    const passed = [...tokens, ...secrets]
+    if (passed.length === 0) return null
+
+    const { settings } = inputs
+    const log = new DeferredLog()
+    const graph = new GraphClient({
+      appId: settings.appId,
+      appSecret: settings.appSecret,
+      apiUrl: settings.graphApiUrl,
+      version: settings.graphApiVersion,
+      log,
+    })
+    graph.prefetch(passed.map((item) => item.token))
+    return { graph, log }
+  } catch {
+    return null
+  }
+}
+
+type Line = [level: keyof Logger, message: string, title?: string]
+
+/** A Logger that keeps every line until `attach` gives it the real one, then forwards. */
+export class DeferredLog implements Logger {
+  private target: Logger | null = null
+  private readonly held: Line[] = []
+
+  attach(target: Logger): void {
+    this.target = target
+    for (const [level, message, title] of this.held.splice(0)) {
+      target[level](message, title)
+    }
+  }
+
+  info(message: string): void {
+    this.write(['info', message])
+  }
+
+  warning(message: string, title?: string): void {
+    this.write(['warning', message, title])
+  }
+
+  error(message: string, title?: string): void {
+    this.write(['error', message, title])
+  }
+
+  debug(message: string): void {
+    this.write(['debug', message])
+  }
+
+  private write(line: Line): void {
+    if (this.target) this.target[line[0]](line[1], line[2])
+    else this.held.push(line)
+  }
+}
