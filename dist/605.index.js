@@ -370,8 +370,8 @@ function githubStatus(error) {
 }
 /**
  * True when GitHub refused a request for its primary or secondary rate limit
- * (403 or 429 with "rate limit" in the message), which says nothing about the
- * token's permissions.
+ * (403 or 429 with "rate limit" in the message), which is no sign of missing
+ * permissions.
  */
 function isRateLimited(error) {
     const status = githubStatus(error);
@@ -472,7 +472,7 @@ function accessDiagnostic(scope, repository, error, operation) {
     const detail = githubErrorMessage(error);
     const failed = `Input \`github-token\` could not ${operation} ${target} (${detail})`;
     if (isRateLimited(error)) {
-        return `${failed}. GitHub rate-limited the request, which says nothing about the token's permissions; re-run the workflow later.`;
+        return `${failed}. GitHub rate-limited the request, which is no sign of missing permissions. Re-run the workflow later.`;
     }
     switch (githubStatus(error)) {
         case 401:

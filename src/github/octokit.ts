@@ -158,8 +158,8 @@ export function githubStatus(error: unknown): number | null {
 
 /**
  * True when GitHub refused a request for its primary or secondary rate limit
- * (403 or 429 with "rate limit" in the message), which says nothing about the
- * token's permissions.
+ * (403 or 429 with "rate limit" in the message), which is no sign of missing
+ * permissions.
  */
 export function isRateLimited(error: unknown): boolean {
   const status = githubStatus(error)

@@ -33,7 +33,7 @@ const GRAPH_TIMEOUT_MS = 10_000
  * (80 − 75) / 25 × 10 s = 2 s before each request once it has seen it.
  */
 const USAGE_PERCENT = 80
-/** Lower bound for that wait, in ms; the run without it sends the next request within about 0.5 s. */
+/** Lower bound for that wait, in ms. Without the slow-down, the next request follows within about 0.5 s. */
 const MIN_SPACING_MS = 1800
 
 const REPOSITORY = { kind: 'repository' } as const
@@ -77,7 +77,7 @@ function clientOf(sandbox: Sandbox, kind: string) {
   return client
 }
 
-/** The `tokens` input for the named clients only, with their current secrets. */
+/** Builds the `tokens` input for the clients of `kinds` only. */
 function tokensFor(sandbox: Sandbox, kinds: string[]): string {
   return kinds
     .map((kind) => clientOf(sandbox, kind))
@@ -125,7 +125,7 @@ function share(log: RequestLogEntry[]): number {
 
 type Prepare = Parameters<typeof scenario>[1]
 
-/** One client's inspection, another's exchange and a third's secret write keep failing. */
+/** Makes one client's inspection, another's exchange and a third's secret write keep failing. */
 const failThreeClients: Prepare = (sandbox) => {
   failInspection(sandbox, clientOf(sandbox, 'expired-user').token)
   const systemUser = clientOf(sandbox, 'expiring-system-user')
@@ -369,8 +369,8 @@ describe('run with an unchecked client', () => {
 
 describe('Graph request that hangs', () => {
   it('times out and is retried', () => {
-    // The simulator logs a hang only once it ends, after the run; its
-    // fault counter counts it as it starts.
+    // The simulator logs a hang only when it ends, after the run, but
+    // counts it as a fault when it starts.
     expect(timeout.sandbox.meta.counters.faults).toBe(1)
     expect(timeout.run.stdout).toContain(
       `timed out after ${GRAPH_TIMEOUT_MS} ms`,

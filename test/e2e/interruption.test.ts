@@ -16,7 +16,7 @@ import type { ClientReport } from '../../src/types.ts'
 
 const DAY_MS = 86_400_000
 const REPOSITORY = { kind: 'repository' } as const
-/** Steps run this many at a time; each starts two action processes in turn. */
+/** Steps that run at a time. Each step starts two action processes, one after the other. */
 const CONCURRENT_STEPS = 4
 
 interface Step {

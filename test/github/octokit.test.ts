@@ -238,6 +238,45 @@ describe('createOctokit', () => {
     expect(maxInFlight).toBe(1)
   })
 
+  it('waits the gap after each write ends', async () => {
+    const { route } = createRecorder()
+    const spans: Array<{ start: number; end: number }> = []
+    server.use(
+      route('patch', '/repos/:owner/:repo/issues/:number', async () => {
+        const start = performance.now()
+        await delay(40)
+        spans.push({ start, end: performance.now() })
+        return HttpResponse.json({ number: 1 })
+      }),
+    )
+    const { log } = createTestLog()
+    const octokit = createOctokit({
+      token: TOKEN,
+      baseUrl: API,
+      log,
+      writeSpacingMs: 100,
+      retryAfterBaseMs: 0,
+    })
+
+    await Promise.all(
+      [1, 2, 3].map((issue_number) =>
+        octokit.rest.issues.update({
+          owner: 'acme',
+          repo: 'ads',
+          issue_number,
+          body: 'x',
+        }),
+      ),
+    )
+
+    expect(spans).toHaveLength(3)
+    for (let index = 1; index < spans.length; index++) {
+      const previous = spans[index - 1] as { end: number }
+      const current = spans[index] as { start: number }
+      expect(current.start - previous.end).toBeGreaterThanOrEqual(99)
+    }
+  })
+
   it('logs one debug line per request', async () => {
     const { route } = createRecorder()
     server.use(

@@ -42,7 +42,7 @@ export interface RunActionOptions {
   killAfterMs?: number
   /** Kills the child when aborted, with `killSignal`. */
   signal?: AbortSignal
-  /** Signal sent when `signal` aborts; SIGTERM by default, as Node's spawn does. */
+  /** Signal sent when `signal` aborts (SIGTERM by default, as in Node's spawn). */
   killSignal?: NodeJS.Signals
 }
 

@@ -10,7 +10,7 @@ import type { FaultOptions, SimRequest, SimResponse } from './types.ts'
 /**
  * Draws faults from a seeded generator: the same seed, the same sequence.
  * Kinds come in rounds, each a seeded shuffle of every kind, so a run with
- * N faults sees min(N, kinds) different kinds rather than repeats of a few.
+ * N faults gets min(N, kinds) different kinds rather than repeats of a few.
  */
 export class FaultPicker {
   readonly #random: () => number

@@ -664,6 +664,17 @@ describe('GitHubSimulator limits and faults', () => {
     expect(response.headers['retry-after']).toBe('1')
   })
 
+  it('sends retry-after with a secondary 403', async () => {
+    const { github } = simulator()
+    github.failNext('GET /repos/{owner}/{repo}/issues', 'secondary403')
+    const response = await send(github, 'GET', `${REPO}/issues`, {
+      headers: as(WORKFLOW),
+    })
+    expect(response.status).toBe(403)
+    expect(response.headers['retry-after']).toBe('1')
+    expect(JSON.parse(response.body).message).toMatch(/secondary rate limit/)
+  })
+
   it('repeats the same faults for a seed', async () => {
     const run = async () => {
       const { github } = simulator({ faults: { failureRate: 0.4, seed: 3 } })

@@ -38,9 +38,9 @@ export interface SandboxOptions {
   failureRate?: number
   /** Fault kinds; by default every kind except `hang`, which would stall each run for its timeout. */
   faultKinds?: { meta?: string[]; metaItems?: string[]; github?: string[] }
-  /** How long a Graph `hang` fault waits before it drops the connection, in ms; 30 s by default. */
+  /** How long a Graph `hang` fault waits before it drops the connection, in ms (30 s by default). */
   hangMs?: number
-  /** Most seeded faults in a row for one target in either simulator; unlimited by default. See FaultOptions. */
+  /** Maximum seeded faults in a row for one target in either simulator, unlimited by default (see FaultOptions). */
   maxFaultsInARow?: number
   /** `OWNER/REPO` the simulated GitHub serves; `northwind-agency/meta-tokens` by default. */
   repository?: string

@@ -175,9 +175,7 @@ function runItem(
     const code = spec?.status ?? 500
     const body = spec ? JSON.stringify(context.errorBody(spec)) : ITEM_500_BODY
     log(code, fault)
-    return withHeaders
-      ? { code, headers: ITEM_HEADERS, body }
-      : { code, body }
+    return withHeaders ? { code, headers: ITEM_HEADERS, body } : { code, body }
   }
 
   if (!params.has('access_token')) {
@@ -192,7 +190,7 @@ function runItem(
     : { code: reply.status, body }
 }
 
-/** The item as a request of its own, for scripts that pick items by URL. */
+/** Builds the item as a request of its own, for scripts that pick items by URL. */
 function itemRequest(
   batch: SimRequest,
   method: string,

@@ -106,8 +106,8 @@ export function faultError(kind: string): MetaErrorSpec | null {
       }
     case 'transientFlag':
       // NOTE: Meta documents no code whose only sign of being temporary is
-      // `is_transient`; code 100 (invalid parameter) with the flag is the
-      // simulator's own, to test that a client honours the flag by itself.
+      // `is_transient`. Code 100 (invalid parameter) with the flag is the
+      // simulator's own, so a test can check that a client honours the flag.
       return {
         status: 400,
         code: 100,

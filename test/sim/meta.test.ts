@@ -658,6 +658,47 @@ describe('MetaSimulator faults', () => {
     expect(items[2]?.code).toBe(200)
   })
 
+  it('fails an item with a Graph code', async () => {
+    const meta = simulator()
+    meta.script('batch_item', (request) =>
+      request.url.searchParams.get('input_token') === 'b' ? 'code4' : undefined,
+    )
+    const items = json<BatchItem[]>(
+      await batch(meta, [inspectItem('a'), inspectItem('b')]),
+    )
+    expect(items[0]?.code).toBe(200)
+    expect(items[1]?.code).toBe(400)
+    expect(JSON.parse(items[1]?.body ?? '{}').error).toMatchObject({
+      code: 4,
+      is_transient: true,
+    })
+  })
+
+  it('meets every kind before repeating one', async () => {
+    const kinds = ['code32', 'code341', 'code80004', 'transientFlag']
+    const meta = simulator({ faults: { failureRate: 1, seed: 3, kinds } })
+    const codes: number[] = []
+    for (let i = 0; i < kinds.length; i++) {
+      const { response } = await debugToken(meta, 'x')
+      codes.push(errorOf(response).code)
+    }
+    expect(codes.sort((a, b) => a - b)).toEqual([32, 100, 341, 80004])
+  })
+
+  it('caps faults in a row per token', async () => {
+    const meta = simulator({
+      faults: { failureRate: 1, maxInARow: 2, kinds: ['http500'] },
+    })
+    const statuses: number[] = []
+    for (const token of ['x', 'x', 'x', 'x', 'y', 'x']) {
+      const response = await send(meta, 'GET', '/v27.0/debug_token', {
+        query: { input_token: token, access_token: APP_TOKEN },
+      })
+      statuses.push(response.status)
+    }
+    expect(statuses).toEqual([500, 500, 200, 500, 500, 500])
+  })
+
   it('throttles at 100 percent usage', async () => {
     const meta = simulator()
     meta.setUsage(100)

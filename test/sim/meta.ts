@@ -86,7 +86,7 @@ export interface MetaSimulatorOptions {
 }
 
 /**
- * Route names that scripts attach to. A `batch_item` script sees each item
+ * Route names that scripts attach to. A `batch_item` script gets each item
  * as a request of its own (method, and URL from its `relative_url`).
  */
 export type MetaRoute =
@@ -506,7 +506,7 @@ export class MetaSimulator implements Simulator {
   }
 }
 
-/** The call and the token (or batch) it concerns, which `maxInARow` counts by. */
+/** Returns the call and the token (or batch) it concerns, the target that `maxInARow` counts by. */
 function faultTarget(route: string, params: URLSearchParams): string {
   const subject =
     params.get('input_token') ??
@@ -517,7 +517,7 @@ function faultTarget(route: string, params: URLSearchParams): string {
   return `${route} ${subject}`
 }
 
-/** The item kinds asked for that the simulator knows, or all of them. */
+/** Returns the requested item kinds that the simulator has, or all of them. */
 function itemKinds(wanted: string[] | undefined): readonly string[] {
   const known: readonly string[] = META_ITEM_FAULT_KINDS
   const kinds = wanted?.filter((kind) => known.includes(kind))

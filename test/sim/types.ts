@@ -47,7 +47,7 @@ export interface FaultOptions {
   /** How long a `hang` fault waits before it drops the connection, in ms; 30 s by default. */
   hangMs?: number
   /**
-   * Most seeded faults in a row for one target (the same call on the same
+   * Maximum seeded faults in a row for one target (the same call on the same
    * token, secret or issue); the next attempt passes. Unlimited by default.
    * A cap below a client's retry count keeps every fault transient, so a
    * run with a high failure rate still ends as a fault-free one would.
