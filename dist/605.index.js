@@ -472,7 +472,7 @@ function accessDiagnostic(scope, repository, error, operation) {
     const detail = githubErrorMessage(error);
     const failed = `Input \`github-token\` could not ${operation} ${target} (${detail})`;
     if (isRateLimited(error)) {
-        return `${failed}. GitHub rate-limited the request, which is no sign of missing permissions. Re-run the workflow later.`;
+        return `${failed}. GitHub rate-limited the request, which says nothing about the token's permissions; re-run the workflow later.`;
     }
     switch (githubStatus(error)) {
         case 401:
@@ -2314,6 +2314,12 @@ const actionsLog = {
     error: (message, title) => core/* error */.z3(message, title ? { title } : {}),
     debug: (message) => core/* debug */.Yz(message),
 };
+const SILENT_LOG = {
+    info: () => undefined,
+    warning: () => undefined,
+    error: () => undefined,
+    debug: () => undefined,
+};
 /**
  * Runs the Action; every failure ends in one `setFailed` line. `early` is
  * the inspection index.ts started before this module loaded, if any.
@@ -2330,7 +2336,10 @@ async function run(early = null) {
     }
     finally {
         // Nothing is left to ask Meta; an early inspection that nobody used
-        // (the clients file was invalid) must not keep the process alive.
+        // (the clients file was invalid) must not keep the process alive. The
+        // requests that close() aborts would log retries and fallbacks after the
+        // run's last line, so their log is dropped.
+        early?.log.attach(SILENT_LOG);
         early?.graph.close();
     }
 }

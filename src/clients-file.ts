@@ -14,6 +14,7 @@ import {
   quote,
 } from './inputs.ts'
 import { NAME_RULE, showName, type ClientEntry } from './clients.ts'
+import { readClientsFileLines } from './clients-file-lines.ts'
 import { looksLikeCredential, redact } from './redact.ts'
 import type { SecretScope } from './types.ts'
 
@@ -69,6 +70,51 @@ interface FileLocation {
  * of the first problem found.
  */
 export function parseClientsFile(text: string, path: string): ClientEntry[] {
+  return readValidLines(text) ?? parseClientsDocument(text, path)
+}
+
+/**
+ * Reads a file in the common layout with the line reader and validates it.
+ * Returns null when the line reader cannot read it or any entry is invalid,
+ * so that the YAML parser, which keeps every position, names the problem.
+ */
+function readValidLines(text: string): ClientEntry[] | null {
+  const lineEntries = readClientsFileLines(text)
+  if (!lineEntries) return null
+
+  const entries: ClientEntry[] = []
+  const secrets = new Set<string>()
+  for (const { key, line, fields } of lineEntries) {
+    const secret = key.toUpperCase()
+    if (
+      looksLikeCredential(key) ||
+      !isValidSecretName(key) ||
+      secrets.has(secret)
+    ) {
+      return null
+    }
+    secrets.add(secret)
+
+    if (fields === null) {
+      entries.push(defaultEntry(secret, line))
+      continue
+    }
+    const parsed = entrySchema.safeParse(fields)
+    if (!parsed.success) return null
+    entries.push(toClientEntry(secret, parsed.data, line))
+  }
+  return entries
+}
+
+/**
+ * Parses the clients file with the YAML parser, which keeps the position of
+ * every node for error messages. parseClientsFile returns the same entries
+ * for every file that the line reader reads.
+ */
+export function parseClientsDocument(
+  text: string,
+  path: string,
+): ClientEntry[] {
   const lineCounter = new LineCounter()
   // The parser's own check for repeated keys compares every key with every
   // other (quadratic in the number of clients); the checks below do it with
@@ -190,7 +236,7 @@ function readEntry(
   document: Document,
   file: FileLocation,
 ): ClientEntry {
-  if (isEmpty(node)) return { secret, priority: 'normal', ignore: false, line }
+  if (isEmpty(node)) return defaultEntry(secret, line)
   if (!isMap(node)) {
     throw new InputError(
       `${file.path}:${file.lineOf(node)}: the settings of ${secret} must be a map with the fields ${FIELD_LIST}.`,
@@ -205,7 +251,18 @@ function readEntry(
     throw new InputError(describeEntryIssue(issue, secret, node, plain, file))
   }
 
-  const fields = parsed.data
+  return toClientEntry(secret, parsed.data, line)
+}
+
+function defaultEntry(secret: string, line: number): ClientEntry {
+  return { secret, priority: 'normal', ignore: false, line }
+}
+
+function toClientEntry(
+  secret: string,
+  fields: z.infer<typeof entrySchema>,
+  line: number,
+): ClientEntry {
   return {
     secret,
     ...(fields.name != null && { name: fields.name }),

@@ -29,6 +29,13 @@ const actionsLog: Logger = {
   debug: (message) => core.debug(message),
 }
 
+const SILENT_LOG: Logger = {
+  info: () => undefined,
+  warning: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+}
+
 /**
  * Runs the Action; every failure ends in one `setFailed` line. `early` is
  * the inspection index.ts started before this module loaded, if any.
@@ -43,7 +50,10 @@ export async function run(early: EarlyStart | null = null): Promise<void> {
     core.setFailed(describeError(error))
   } finally {
     // Nothing is left to ask Meta; an early inspection that nobody used
-    // (the clients file was invalid) must not keep the process alive.
+    // (the clients file was invalid) must not keep the process alive. The
+    // requests that close() aborts would log retries and fallbacks after the
+    // run's last line, so their log is dropped.
+    early?.log.attach(SILENT_LOG)
     early?.graph.close()
   }
 }

@@ -185,6 +185,11 @@ describe('redact', () => {
     expect(redact(text)).toBe(text)
   })
 
+  it('keeps an endpoint named like a field', () => {
+    const line = 'GET /v27.0/oauth/access_token: HTTP 200'
+    expect(redact(line)).toBe(line)
+  })
+
   it('hides a 32-digit app secret', () => {
     expect(redact(`got "${APP_SECRET}"`)).toBe('got "***"')
   })

@@ -14034,8 +14034,11 @@ function looksOpaque(run) {
 const URL_WITH_QUERY = /(https?:\/\/[^\s?#"']+)\?[^\s"']*/g;
 /** The `user:password@` part of a URL. */
 const URL_USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"']+@/gi;
-/** Fields of a form or JSON body that hold a credential. */
-const CREDENTIAL_FIELDS = /((?:access_token|input_token|fb_exchange_token|client_secret|appsecret_proof|revoke_token|encrypted_value|authorization)["']?\s*[=:]\s*["']?)[^\s&"',}]+/gi;
+/**
+ * Fields of a form or JSON body that hold a credential. A name that ends a
+ * URL path, as in `GET /v27.0/oauth/access_token: HTTP 200`, is no field.
+ */
+const CREDENTIAL_FIELDS = /((?<![/\w])(?:access_token|input_token|fb_exchange_token|client_secret|appsecret_proof|revoke_token|encrypted_value|authorization)["']?\s*[=:]\s*["']?)[^\s&"',}]+/gi;
 /**
  * Registers a value that must never be printed. Returns the value so a caller
  * can mask at the point of use: `const token = registerSecret(raw)`.
@@ -26554,8 +26557,8 @@ function githubStatus(error) {
 }
 /**
  * True when GitHub refused a request for its primary or secondary rate limit
- * (403 or 429 with "rate limit" in the message), which says nothing about the
- * token's permissions.
+ * (403 or 429 with "rate limit" in the message), which is no sign of missing
+ * permissions.
  */
 function isRateLimited(error) {
     const status = githubStatus(error);

@@ -29,7 +29,7 @@ export function accessDiagnostic(
   const failed = `Input \`github-token\` could not ${operation} ${target} (${detail})`
 
   if (isRateLimited(error)) {
-    return `${failed}. GitHub rate-limited the request, which is no sign of missing permissions. Re-run the workflow later.`
+    return `${failed}. GitHub rate-limited the request, which says nothing about the token's permissions; re-run the workflow later.`
   }
   switch (githubStatus(error)) {
     case 401:

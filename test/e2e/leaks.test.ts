@@ -4,12 +4,11 @@
  * for secrets. The channels are stdout as the runner shows it, stderr,
  * GITHUB_OUTPUT, the job summary, and every issue title, body and comment
  * in the GitHub simulator. The secrets are every token the Meta simulator
- * holds (seeded and minted), the app secret, the writer token, the issue
+ * stores (seeded and minted), the app secret, the writer token, the issue
  * token and the wrong credentials a scenario passes. A whole secret and any
  * 16-character piece of one count as a leak.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -77,7 +76,7 @@ const SCENARIOS: ScenarioPlan[] = [
     ],
   },
   {
-    // Half of a large agency is due; every refreshed System User token's
+    // Half of a large agency is due. Every refreshed System User token's
     // predecessor is revoked, and the open tracking issue is closed with a
     // comment because no client needs a person any more.
     name: 'refresh day with revoke-replaced',
@@ -283,7 +282,7 @@ async function runScenario(plan: ScenarioPlan): Promise<ScenarioResult> {
   }
 }
 
-/** Every secret a channel must not show, old and new tokens included. */
+/** Lists every secret a channel must not show, old and new tokens included. */
 function secretsOf(result: ScenarioResult): string[] {
   const { sandbox } = result
   return [
@@ -295,7 +294,7 @@ function secretsOf(result: ScenarioResult): string[] {
   ]
 }
 
-/** Every text of a scenario that a person or another program can read. */
+/** Collects every text of a scenario that a person or another program can read. */
 function channelsOf(result: ScenarioResult): Record<string, string> {
   const channels: Record<string, string> = {}
   for (const [label, run] of Object.entries(result.runs)) {
@@ -349,7 +348,7 @@ describe('leak scan', () => {
 
   it('finds the secrets the runner is told to mask', () => {
     // The raw stdout carries `::add-mask::SECRET` lines, which the runner
-    // consumes. Scanning it shows that the scan sees a secret that is there.
+    // consumes. Scanning it proves that the scan finds a secret that is there.
     const result = resultOf('incident agency')
     const raw = { stdout: result.runs['first run']?.stdout ?? '' }
     const found = new Set(

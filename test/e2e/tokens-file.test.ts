@@ -51,9 +51,9 @@ describe('tokens-file', () => {
     const masked = run.stdout.match(/^::add-mask::/gm) ?? []
     expect(masked.length).toBeGreaterThanOrEqual(16)
     const secrets = sandbox.scenario.clients.map((client) => client.token)
-    expect(findLeaks([visibleLog(run.stdout), run.summary], secrets)).toEqual(
-      [],
-    )
+    expect(
+      findLeaks({ log: visibleLog(run.stdout), summary: run.summary }, secrets),
+    ).toEqual([])
   })
 
   it('names a missing file', async () => {

@@ -264,7 +264,7 @@ function damage(
   }
 }
 
-/** Every string anywhere in a JSON value, keys included. */
+/** Collects every string anywhere in a JSON value, keys included. */
 function stringsIn(value: unknown): string[] {
   if (typeof value === 'string') return [value]
   if (Array.isArray(value)) return value.flatMap(stringsIn)
@@ -277,7 +277,7 @@ function stringsIn(value: unknown): string[] {
   return []
 }
 
-/** Strings of a JSON value that look like a secret, trimmed as the parser trims values. */
+/** Collects the strings of a JSON value that look like a secret, trimmed as the parser trims values. */
 function secretsIn(value: unknown): string[] {
   return stringsIn(value)
     .map((text) => text.trim())
@@ -347,7 +347,7 @@ interface FieldLine {
   secret: string | null
 }
 
-/** A field of the clients file whose value holds a secret, in one of the ways a person writes it. */
+/** A field of the clients file whose value contains a secret, in one of the ways a person writes it. */
 const secretFieldArbitrary: fc.Arbitrary<FieldLine> = fc
   .tuple(
     fc.constantFrom(
@@ -562,7 +562,7 @@ const VALID_VALUES: Record<(typeof CHECKED_INPUTS)[number], string> = {
   'graph-api-version': 'v27.0',
 }
 
-/** What a workflow can pass to one input: its valid value, a typo, noise or a secret meant for another input. */
+/** Generates what a workflow can pass to one input: its valid value, a typo, noise or a secret meant for another input. */
 function inputValueArbitrary(name: (typeof CHECKED_INPUTS)[number]) {
   return fc.oneof(
     {

@@ -1,0 +1,135 @@
+/**
+ * A line reader for the layout nearly every clients file has: `clients:`,
+ * then one secret name per line, each followed by its fields as
+ * `field: value`, one per line. For thousands of clients the YAML parser
+ * allocates hundreds of megabytes while it builds the document; this reader
+ * allocates little more than the lines. Anything beyond that layout (flow
+ * style, anchors, aliases, tags, block or multi-line scalars, escapes,
+ * numbers, tabs, uneven indentation) makes it return null, and the caller
+ * parses the file with the YAML parser instead.
+ */
+
+/** A scalar as YAML 1.2's core schema resolves it; the reader leaves numbers to the YAML parser. */
+export type LineScalar = string | boolean | null
+
+/** One key under `clients`, with its fields resolved as the YAML parser would. */
+export interface LineEntry {
+  key: string
+  /** Line of the key, from 1. */
+  line: number
+  /** The fields, or null when the key has no value. */
+  fields: Record<string, LineScalar> | null
+}
+
+/**
+ * Characters the reader leaves to the YAML parser: tabs, control
+ * characters, a carriage return outside CRLF, the byte order mark, Unicode
+ * line separators and non-characters.
+ */
+const UNSUPPORTED_CHARACTER =
+  /[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)/
+
+const TOP_KEY_LINE = /^clients:(?: +(?:#.*)?)?$/
+const ENTRY_KEY_LINE = /^([A-Za-z_]\w*):(?: +(?:#.*)?)?$/
+const FIELD_LINE = /^([a-z]+):(?: +(.*))?$/
+const QUOTED_VALUE = /^(?:"([^"\\]*)"|'([^']*)')(?: +(?:#.*)?)?$/
+
+/** YAML ends an implicit key this many characters after its start. */
+const MAX_IMPLICIT_KEY_LENGTH = 1024
+
+/**
+ * Reads a clients file in the common block layout. Returns its entries in
+ * file order, or null when the text uses anything else, duplicates included,
+ * so that the YAML parser reads it and reports any problem with its line.
+ */
+export function readClientsFileLines(text: string): LineEntry[] | null {
+  if (UNSUPPORTED_CHARACTER.test(text)) return null
+
+  const entries: LineEntry[] = []
+  let sawTopKey = false
+  let entryIndent = 0
+  let fieldIndent = 0
+  let current: LineEntry | null = null
+
+  const lines = text.split(/\r?\n/)
+  for (let index = 0; index < lines.length; index++) {
+    const content = lines[index] as string
+    const indent = leadingSpaces(content)
+    const rest = content.slice(indent)
+    if (rest === '' || rest.startsWith('#')) continue
+
+    if (indent === 0) {
+      if (sawTopKey || !TOP_KEY_LINE.test(rest)) return null
+      sawTopKey = true
+      continue
+    }
+    if (!sawTopKey) return null
+
+    entryIndent ||= indent
+    if (indent === entryIndent) {
+      current = readEntryKey(rest, index + 1)
+      if (!current) return null
+      entries.push(current)
+      fieldIndent = 0
+      continue
+    }
+
+    fieldIndent ||= indent
+    if (!current || indent < entryIndent || indent !== fieldIndent) {
+      return null
+    }
+    const field = readField(rest)
+    current.fields ??= {}
+    if (!field || Object.hasOwn(current.fields, field.name)) return null
+    current.fields[field.name] = field.value
+  }
+  return entries
+}
+
+function leadingSpaces(content: string): number {
+  let count = 0
+  while (content.charCodeAt(count) === 32) count++
+  return count
+}
+
+function readEntryKey(rest: string, line: number): LineEntry | null {
+  const key = ENTRY_KEY_LINE.exec(rest)?.[1]
+  if (key === undefined || key.length > MAX_IMPLICIT_KEY_LENGTH) return null
+  // A key such as `null` or `True` resolves to another value.
+  if (resolvePlain(key) !== key) return null
+  return { key, line, fields: null }
+}
+
+function readField(rest: string): { name: string; value: LineScalar } | null {
+  const match = FIELD_LINE.exec(rest)
+  if (!match) return null
+  const value = readValue(match[2] ?? '')
+  if (value === undefined) return null
+  return { name: match[1] as string, value }
+}
+
+/** Reads the text after `field:`; undefined when the YAML parser must read it. */
+function readValue(text: string): LineScalar | undefined {
+  const quoted = QUOTED_VALUE.exec(text)
+  if (quoted) return quoted[1] ?? (quoted[2] as string)
+
+  // A comment starts at a `#` that follows a space, or that starts the value.
+  const commentAt = text.startsWith('#') ? 0 : text.indexOf(' #')
+  const plain = (commentAt === -1 ? text : text.slice(0, commentAt)).trimEnd()
+  return resolvePlain(plain)
+}
+
+/**
+ * Resolves a one-line plain scalar as the core schema of YAML 1.2 does (the
+ * `yaml` package's default): null, a boolean, or else a string. Returns
+ * undefined for text the reader leaves to the YAML parser: anything that
+ * does not start with a letter or `_` (numbers and indicators such as
+ * `&`, `*`, `!`, `"`, `[`), and `: ` or a final `:`, which start a map.
+ */
+function resolvePlain(text: string): LineScalar | undefined {
+  if (/^(?:~|null|Null|NULL)?$/.test(text)) return null
+  if (/^(?:true|True|TRUE|yes)$/.test(text)) return true
+  if (/^(?:false|False|FALSE)$/.test(text)) return false
+  if (!/^[\p{L}_]/u.test(text) || /: |:$/.test(text)) return undefined
+  return text
+}
