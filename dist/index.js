@@ -387,7 +387,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 // The first request to Meta goes out before the rest of the Action loads.
 const early = (0,_early_js__WEBPACK_IMPORTED_MODULE_0__/* .startEarly */ .w)(process.env);
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(912), __nccwpck_require__.e(605)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3605));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(912), __nccwpck_require__.e(243)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8243));
 await run(early);
 
 __webpack_async_result__();

@@ -128,7 +128,7 @@ function readValue(text: string): LineScalar | undefined {
  */
 function resolvePlain(text: string): LineScalar | undefined {
   if (/^(?:~|null|Null|NULL)?$/.test(text)) return null
-  if (/^(?:true|True|TRUE|yes)$/.test(text)) return true
+  if (/^(?:true|True|TRUE)$/.test(text)) return true
   if (/^(?:false|False|FALSE)$/.test(text)) return false
   if (!/^[\p{L}_]/u.test(text) || /: |:$/.test(text)) return undefined
   return text

@@ -4405,7 +4405,7 @@ exports.overwrite = function (received, defaults, onto = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8938);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8509);
 
 /** package.json declares Node.js 24 or later, the version the CLI is built and tested with. */
 const MIN_NODE_MAJOR = 24;
@@ -4423,7 +4423,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8938:
+/***/ 8509:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14756,6 +14756,131 @@ function mergePassed(tokens, secrets) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/clients-file-lines.ts
+/**
+ * A line reader for the layout nearly every clients file has: `clients:`,
+ * then one secret name per line, each followed by its fields as
+ * `field: value`, one per line. For thousands of clients the YAML parser
+ * allocates hundreds of megabytes while it builds the document; this reader
+ * allocates little more than the lines. Anything beyond that layout (flow
+ * style, anchors, aliases, tags, block or multi-line scalars, escapes,
+ * numbers, tabs, uneven indentation) makes it return null, and the caller
+ * parses the file with the YAML parser instead.
+ */
+/**
+ * Characters the reader leaves to the YAML parser: tabs, control
+ * characters, a carriage return outside CRLF, the byte order mark, Unicode
+ * line separators and non-characters.
+ */
+const UNSUPPORTED_CHARACTER = /[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)/;
+const TOP_KEY_LINE = /^clients:(?: +(?:#.*)?)?$/;
+const ENTRY_KEY_LINE = /^([A-Za-z_]\w*):(?: +(?:#.*)?)?$/;
+const FIELD_LINE = /^([a-z]+):(?: +(.*))?$/;
+const QUOTED_VALUE = /^(?:"([^"\\]*)"|'([^']*)')(?: +(?:#.*)?)?$/;
+/** YAML ends an implicit key this many characters after its start. */
+const MAX_IMPLICIT_KEY_LENGTH = 1024;
+/**
+ * Reads a clients file in the common block layout. Returns its entries in
+ * file order, or null when the text uses anything else, duplicates included,
+ * so that the YAML parser reads it and reports any problem with its line.
+ */
+function readClientsFileLines(text) {
+    if (UNSUPPORTED_CHARACTER.test(text))
+        return null;
+    const entries = [];
+    let sawTopKey = false;
+    let entryIndent = 0;
+    let fieldIndent = 0;
+    let current = null;
+    const lines = text.split(/\r?\n/);
+    for (let index = 0; index < lines.length; index++) {
+        const content = lines[index];
+        const indent = leadingSpaces(content);
+        const rest = content.slice(indent);
+        if (rest === '' || rest.startsWith('#'))
+            continue;
+        if (indent === 0) {
+            if (sawTopKey || !TOP_KEY_LINE.test(rest))
+                return null;
+            sawTopKey = true;
+            continue;
+        }
+        if (!sawTopKey)
+            return null;
+        entryIndent ||= indent;
+        if (indent === entryIndent) {
+            current = readEntryKey(rest, index + 1);
+            if (!current)
+                return null;
+            entries.push(current);
+            fieldIndent = 0;
+            continue;
+        }
+        fieldIndent ||= indent;
+        if (!current || indent < entryIndent || indent !== fieldIndent) {
+            return null;
+        }
+        const field = readField(rest);
+        current.fields ??= {};
+        if (!field || Object.hasOwn(current.fields, field.name))
+            return null;
+        current.fields[field.name] = field.value;
+    }
+    return entries;
+}
+function leadingSpaces(content) {
+    let count = 0;
+    while (content.charCodeAt(count) === 32)
+        count++;
+    return count;
+}
+function readEntryKey(rest, line) {
+    const key = ENTRY_KEY_LINE.exec(rest)?.[1];
+    if (key === undefined || key.length > MAX_IMPLICIT_KEY_LENGTH)
+        return null;
+    // A key such as `null` or `True` resolves to another value.
+    if (resolvePlain(key) !== key)
+        return null;
+    return { key, line, fields: null };
+}
+function readField(rest) {
+    const match = FIELD_LINE.exec(rest);
+    if (!match)
+        return null;
+    const value = readValue(match[2] ?? '');
+    if (value === undefined)
+        return null;
+    return { name: match[1], value };
+}
+/** Reads the text after `field:`; undefined when the YAML parser must read it. */
+function readValue(text) {
+    const quoted = QUOTED_VALUE.exec(text);
+    if (quoted)
+        return quoted[1] ?? quoted[2];
+    // A comment starts at a `#` that follows a space, or that starts the value.
+    const commentAt = text.startsWith('#') ? 0 : text.indexOf(' #');
+    const plain = (commentAt === -1 ? text : text.slice(0, commentAt)).trimEnd();
+    return resolvePlain(plain);
+}
+/**
+ * Resolves a one-line plain scalar as the core schema of YAML 1.2 does (the
+ * `yaml` package's default): null, a boolean, or else a string. Returns
+ * undefined for text the reader leaves to the YAML parser: anything that
+ * does not start with a letter or `_` (numbers and indicators such as
+ * `&`, `*`, `!`, `"`, `[`), and `: ` or a final `:`, which start a map.
+ */
+function resolvePlain(text) {
+    if (/^(?:~|null|Null|NULL)?$/.test(text))
+        return null;
+    if (/^(?:true|True|TRUE)$/.test(text))
+        return true;
+    if (/^(?:false|False|FALSE)$/.test(text))
+        return false;
+    if (!/^[\p{L}_]/u.test(text) || /: |:$/.test(text))
+        return undefined;
+    return text;
+}
+
 ;// CONCATENATED MODULE: ./src/clients-file.ts
 /**
  * The clients file (`.github/meta-clients.yml`): display name, priority,
@@ -14763,6 +14888,7 @@ var dist = __nccwpck_require__(8815);
  * error names the file, the line and the field. Kept apart from clients.ts so
  * that the YAML parser loads only after the first request to Meta is out.
  */
+
 
 
 
@@ -14805,6 +14931,44 @@ const entrySchema = strictObject({
  * of the first problem found.
  */
 function parseClientsFile(text, path) {
+    return readValidLines(text) ?? parseClientsDocument(text, path);
+}
+/**
+ * Reads a file in the common layout with the line reader and validates it.
+ * Returns null when the line reader cannot read it or any entry is invalid,
+ * so that the YAML parser, which keeps every position, names the problem.
+ */
+function readValidLines(text) {
+    const lineEntries = readClientsFileLines(text);
+    if (!lineEntries)
+        return null;
+    const entries = [];
+    const secrets = new Set();
+    for (const { key, line, fields } of lineEntries) {
+        const secret = key.toUpperCase();
+        if (redact_looksLikeCredential(key) ||
+            !inputs_isValidSecretName(key) ||
+            secrets.has(secret)) {
+            return null;
+        }
+        secrets.add(secret);
+        if (fields === null) {
+            entries.push(defaultEntry(secret, line));
+            continue;
+        }
+        const parsed = entrySchema.safeParse(fields);
+        if (!parsed.success)
+            return null;
+        entries.push(toClientEntry(secret, parsed.data, line));
+    }
+    return entries;
+}
+/**
+ * Parses the clients file with the YAML parser, which keeps the position of
+ * every node for error messages. parseClientsFile returns the same entries
+ * for every file that the line reader reads.
+ */
+function parseClientsDocument(text, path) {
     const lineCounter = new dist/* LineCounter */.HN();
     // The parser's own check for repeated keys compares every key with every
     // other (quadratic in the number of clients); the checks below do it with
@@ -14887,7 +15051,7 @@ function readEntries(clients, document, file) {
 }
 function readEntry(secret, node, line, document, file) {
     if (isEmpty(node))
-        return { secret, priority: 'normal', ignore: false, line };
+        return defaultEntry(secret, line);
     if (!(0,dist/* isMap */.jh)(node)) {
         throw new inputs_InputError(`${file.path}:${file.lineOf(node)}: the settings of ${secret} must be a map with the fields ${FIELD_LIST}.`);
     }
@@ -14898,7 +15062,12 @@ function readEntry(secret, node, line, document, file) {
         const issue = parsed.error.issues[0];
         throw new inputs_InputError(describeEntryIssue(issue, secret, node, plain, file));
     }
-    const fields = parsed.data;
+    return toClientEntry(secret, parsed.data, line);
+}
+function defaultEntry(secret, line) {
+    return { secret, priority: 'normal', ignore: false, line };
+}
+function toClientEntry(secret, fields, line) {
     return {
         secret,
         ...(fields.name != null && { name: fields.name }),
