@@ -648,7 +648,7 @@ function accessDiagnostic(scope, repository, error, operation) {
             return `${failed}. The token is expired or revoked. Replace it with a token that has ${permission}.`;
         case 403:
             return detail.includes(INTEGRATION_DENIED)
-                ? `${failed}. This is usually the workflow's GITHUB_TOKEN, which cannot manage secrets. Pass a fine-grained personal access token or a GitHub App token with ${permission}.`
+                ? `${failed}. The token is an installation token without ${permission}. The workflow's GITHUB_TOKEN never has it, so pass a fine-grained personal access token or a GitHub App token that has it.`
                 : `${failed}. The token lacks ${permission}.`;
         case 404:
             return `${failed}. ${describeNotFound(scope, repository)} ${permission}.`;
@@ -929,6 +929,12 @@ class SecretStore {
 const ISSUE_MARKER = '<!-- meta-token-keeper:tracking-issue -->';
 /** Starts the line that links the run; what follows it does not count as a change of the body. */
 const RUN_LINK_MARKER = '<!-- meta-token-keeper:run-link -->';
+/**
+ * Matches the days left before an expiry, stamped with the day they were
+ * counted on, as in " (16 days left as of 2026-12-04)". Bodies are compared
+ * without it, so a count that only moved with the calendar causes no edit.
+ */
+const COUNTDOWN = / \(\d[\d,]* days? left as of \d{4}-\d{2}-\d{2}\)/g;
 
 ;// CONCATENATED MODULE: ./src/github/checklist.ts
 /**
@@ -1044,7 +1050,7 @@ function planForOpen(issue, content) {
 function normalize(body) {
     const at = body.indexOf(RUN_LINK_MARKER);
     const content = at === -1 ? body : body.slice(0, at);
-    return content.replace(/\r\n/g, '\n').trimEnd();
+    return content.replace(/\r\n/g, '\n').replace(COUNTDOWN, '').trimEnd();
 }
 
 ;// CONCATENATED MODULE: ./src/github/issue-actions.ts
@@ -2209,6 +2215,7 @@ function sanitizeTaskName(name) {
 
 
 
+const issue_body_DAY_MS = 86_400_000;
 /** Marker before the run link, so a caller can compare two bodies without it. */
 const DEFAULT_MAX_LENGTH = 65_000;
 /** Renders the title and body of the tracking issue. */
@@ -2266,7 +2273,7 @@ function buildSections(reports, options) {
             '',
             `This action cannot refresh these tokens, and they expire within ${plural(options.warnBeforeDays, 'day')}.`,
             '',
-        ], expiring.map(expiringItem), expiring.length),
+        ], expiring.map((report) => expiringItem(report, options.now)), expiring.length),
         list([`## Move to a System User token (${formatCount(migrate.length)})`, ''], migrate.map(migrateItem), migrate.length, migrate.length > 0 ? ['', ...HOW_TO_MIGRATE] : []),
         timeline(reports),
         details(healthy),
@@ -2421,9 +2428,18 @@ function actNowItem(report) {
     const head = `- ${nameAndSecret(report)} · ${statusLabel(report.status)} · ${expiryPart(report)} · ${report.priority} priority${ownerPart(report)}`;
     return `${head}\n${detailLine(report)}`;
 }
-function expiringItem(report) {
-    const head = `- ${nameAndSecret(report)} · ${expiryPart(report)} · ${report.priority} priority${ownerPart(report)}`;
+function expiringItem(report, now) {
+    const head = `- ${nameAndSecret(report)} · ${expiryPart(report)}${countdown(report, now)} · ${report.priority} priority${ownerPart(report)}`;
     return `${head}\n${detailLine(report)}`;
+}
+/** Days left before the expiry, with the day they were counted on (see COUNTDOWN). */
+function countdown(report, now) {
+    if (report.expiresAt === null)
+        return '';
+    const left = Math.ceil((Date.parse(report.expiresAt) - now.getTime()) / issue_body_DAY_MS);
+    if (!Number.isFinite(left) || left < 0)
+        return '';
+    return ` (${plural(left, 'day')} left as of ${formatDate(now)})`;
 }
 function migrateItem(report) {
     return `- [ ] ${nameAndSecret(report)} · ${report.priority} priority${ownerPart(report)} · ${tokenTypeLabel(report.tokenType)} token · ${expiryPart(report)} <!-- item:migrate:${report.secret} -->`;

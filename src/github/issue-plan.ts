@@ -4,7 +4,7 @@
  * it. Performs no I/O.
  */
 import { isRecheckTicked, keepTickedBoxes } from './checklist.ts'
-import { RUN_LINK_MARKER } from './issue-markers.ts'
+import { COUNTDOWN, RUN_LINK_MARKER } from './issue-markers.ts'
 
 export interface FoundIssue {
   number: number
@@ -83,5 +83,5 @@ function planForOpen(issue: FoundIssue, content: PlannedContent): Plan {
 function normalize(body: string): string {
   const at = body.indexOf(RUN_LINK_MARKER)
   const content = at === -1 ? body : body.slice(0, at)
-  return content.replace(/\r\n/g, '\n').trimEnd()
+  return content.replace(/\r\n/g, '\n').replace(COUNTDOWN, '').trimEnd()
 }

@@ -36,7 +36,7 @@ export function accessDiagnostic(
       return `${failed}. The token is expired or revoked. Replace it with a token that has ${permission}.`
     case 403:
       return detail.includes(INTEGRATION_DENIED)
-        ? `${failed}. This is usually the workflow's GITHUB_TOKEN, which cannot manage secrets. Pass a fine-grained personal access token or a GitHub App token with ${permission}.`
+        ? `${failed}. The token is an installation token without ${permission}. The workflow's GITHUB_TOKEN never has it, so pass a fine-grained personal access token or a GitHub App token that has it.`
         : `${failed}. The token lacks ${permission}.`
     case 404:
       return `${failed}. ${describeNotFound(scope, repository)} ${permission}.`

@@ -1,7 +1,9 @@
 /**
  * The tracking issue: a title that counts what matters and a body that a
- * person reads in one minute. The body depends only on the reports and the
- * options (never on the clock), so the issue changes when a state changes.
+ * person reads in one minute. The body depends on the reports and the
+ * options. The one exception is the days left in "Expiring soon", stamped
+ * with the day they were counted on and left out when bodies are compared,
+ * so the issue changes when a state changes, not every day.
  */
 import type { ClientReport } from '../types.ts'
 import {
@@ -25,10 +27,12 @@ import {
 } from './format.ts'
 import { renderGantt } from './gantt.ts'
 
+const DAY_MS = 86_400_000
+
 export interface IssueOptions {
   /**
-   * Time of the run. The body does not print it and does not count from it:
-   * whether a token expires soon comes from its status in the report.
+   * Time of the run; it counts only the days left of expiring tokens.
+   * Whether a token expires soon comes from its status in the report.
    */
   now: Date
   warnBeforeDays: number
@@ -129,7 +133,7 @@ function buildSections(
         `This action cannot refresh these tokens, and they expire within ${plural(options.warnBeforeDays, 'day')}.`,
         '',
       ],
-      expiring.map(expiringItem),
+      expiring.map((report) => expiringItem(report, options.now)),
       expiring.length,
     ),
     list(
@@ -325,9 +329,19 @@ function actNowItem(report: ClientReport): string {
   return `${head}\n${detailLine(report)}`
 }
 
-function expiringItem(report: ClientReport): string {
-  const head = `- ${nameAndSecret(report)} · ${expiryPart(report)} · ${report.priority} priority${ownerPart(report)}`
+function expiringItem(report: ClientReport, now: Date): string {
+  const head = `- ${nameAndSecret(report)} · ${expiryPart(report)}${countdown(report, now)} · ${report.priority} priority${ownerPart(report)}`
   return `${head}\n${detailLine(report)}`
+}
+
+/** Days left before the expiry, with the day they were counted on (see COUNTDOWN). */
+function countdown(report: ClientReport, now: Date): string {
+  if (report.expiresAt === null) return ''
+  const left = Math.ceil(
+    (Date.parse(report.expiresAt) - now.getTime()) / DAY_MS,
+  )
+  if (!Number.isFinite(left) || left < 0) return ''
+  return ` (${plural(left, 'day')} left as of ${formatDate(now)})`
 }
 
 function migrateItem(report: ClientReport): string {

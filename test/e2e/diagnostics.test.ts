@@ -150,7 +150,7 @@ describe('github-token without access to secrets', () => {
     expect(repository).toContain(
       `Input \`github-token\` could not read the public key of the repository secrets of ${REPO} (403 Resource not accessible by integration).`,
     )
-    expect(repository).toContain("the workflow's GITHUB_TOKEN")
+    expect(repository).toContain("The workflow's GITHUB_TOKEN never has it")
     expect(repository).toContain(REPOSITORY_PERMISSION)
 
     const environment = errorFor(keeper, 'environment:production')

@@ -601,7 +601,12 @@ describe('tracking issue with 2,000 clients', () => {
 
   it('lists the soonest expiries first', () => {
     const dates = section(issue()?.body ?? '', 'Expiring soon')
-      .map((line) => / · expires (\d{4}-\d{2}-\d{2}) · /.exec(line)?.[1])
+      .map(
+        (line) =>
+          / · expires (\d{4}-\d{2}-\d{2}) \(\d[\d,]* days? left as of \d{4}-\d{2}-\d{2}\) · /.exec(
+            line,
+          )?.[1],
+      )
       .filter((date): date is string => date !== undefined)
     expect(dates.length).toBeGreaterThan(0)
     expect([...dates].sort()).toEqual(dates)
