@@ -15,6 +15,10 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(6421);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/inputs.ts
 var src_inputs = __webpack_require__(8422);
 // EXTERNAL MODULE: ./src/clients.ts + 1 modules
@@ -2492,6 +2496,8 @@ const HOW_TO_MIGRATE = [
 
 
 
+
+
 const DEFAULT_CLIENTS_FILE = '.github/meta-clients.yml';
 const actionsLog = {
     info: (message) => core/* info */.pq(message),
@@ -2510,6 +2516,7 @@ const SILENT_LOG = {
  * the inspection index.ts started before this module loaded, if any.
  */
 async function run(early = null) {
+    logCancellation();
     try {
         await runAction(early);
     }
@@ -2528,6 +2535,22 @@ async function run(early = null) {
         early?.graph.close();
     }
 }
+/**
+ * Says in the log why a run ended early. A runner cancels a step with SIGINT
+ * and then SIGTERM. The order of each refresh (exchange, verify, write,
+ * revoke) leaves every secret with its old token or a verified new one.
+ */
+function logCancellation() {
+    for (const [signal, code] of [
+        ['SIGINT', 130],
+        ['SIGTERM', 143],
+    ]) {
+        process.once(signal, () => {
+            core/* warning */.$e(`The run was cancelled (${signal}). Each secret holds its old token or a verified new one; the next run finishes the work.`);
+            process.exit(code);
+        });
+    }
+}
 async function runAction(early) {
     (0,redact/* onSecretRegistered */.AF)((value) => core/* setSecret */.Pq(value));
     early?.log.attach(actionsLog);
@@ -2535,7 +2558,7 @@ async function runAction(early) {
     const { settings } = inputs;
     // Tokens are parsed (and so registered for redaction) before the clients
     // file, whose error messages could otherwise quote one.
-    const { tokens, secrets } = (0,src_clients/* readPassedTokens */.J7)(inputs);
+    const { tokens, secrets } = early?.passed ?? (0,src_clients/* readPassedTokens */.J7)(inputs);
     const entries = await loadClientsFile(inputs.clientsFile);
     const { clients, unmatched, ignored } = (0,src_clients/* buildClients */.Bo)({
         tokens,
@@ -2606,20 +2629,36 @@ function logDecision(report) {
             : 'unknown';
     core/* info */.pq(`${report.client} (${report.secret}): ${report.status}, ${report.tokenType}, expires ${expiry}. ${report.reason}`);
 }
+/**
+ * GitHub shows at most 10 error, 10 warning and 10 notice annotations per
+ * step (actions/toolkit, docs/problem-matchers.md) and drops the rest. The
+ * clients take at most this many of each kind, the most urgent first, so the
+ * run's own errors and its final failure line stay visible.
+ */
+const CLIENT_ANNOTATIONS_PER_KIND = 8;
 function annotate(reports) {
-    for (const report of reports) {
-        const title = `${report.client}: ${report.status}`;
-        const message = [report.reason, report.fix].filter(Boolean).join(' ');
-        if (['expired', 'invalid', 'error'].includes(report.status)) {
-            core/* error */.z3(message, { title });
-        }
-        else if (report.status === 'expiring') {
-            core/* warning */.$e(message, { title });
-        }
-        else if (report.needsMigration) {
-            core/* notice */.lm(`${report.client} still uses a ${report.tokenType} token; move it to a System User token.`, { title: `${report.client}: move to a System User token` });
-        }
+    const sorted = [...reports].sort(byPriorityThenExpiry);
+    annotateKind(sorted.filter((report) => isActNow(report)), (report) => core/* error */.z3(clientMessage(report), clientTitle(report)), (count) => core/* error */.z3(`${plural(count, 'more client')} expired, invalid or not checked: see the job summary or the tracking issue.`, { title: 'More clients to re-authorize' }));
+    annotateKind(sorted.filter((report) => report.status === 'expiring'), (report) => core/* warning */.$e(clientMessage(report), clientTitle(report)), (count) => core/* warning */.$e(`${plural(count, 'more client')} expiring soon: see the job summary or the tracking issue.`, { title: 'More clients expiring soon' }));
+    annotateKind(sorted.filter((report) => report.needsMigration &&
+        !isActNow(report) &&
+        report.status !== 'expiring'), (report) => core/* notice */.lm(`${report.client} still uses a ${report.tokenType} token; move it to a System User token.`, { title: `${report.client}: move to a System User token` }), (count) => core/* notice */.lm(`${plural(count, 'more client')} to move to a System User token: see the job summary or the tracking issue.`, { title: 'More clients to move to a System User token' }));
+}
+/** Annotates each report, or the first ones and one line that counts the rest. */
+function annotateKind(reports, one, rest) {
+    if (reports.length <= CLIENT_ANNOTATIONS_PER_KIND) {
+        reports.forEach(one);
+        return;
     }
+    const shown = CLIENT_ANNOTATIONS_PER_KIND - 1;
+    reports.slice(0, shown).forEach(one);
+    rest(reports.length - shown);
+}
+function clientMessage(report) {
+    return [report.reason, report.fix].filter(Boolean).join(' ');
+}
+function clientTitle(report) {
+    return { title: `${report.client}: ${report.status}` };
 }
 async function updateTrackingIssue(settings, result, unmatched) {
     if (!settings.trackingIssue)
@@ -2657,7 +2696,9 @@ async function updateTrackingIssue(settings, result, unmatched) {
     return outcome.number;
 }
 async function writeOutputs(settings, result, issueNumber) {
-    core/* setOutput */.uH('report', JSON.stringify(result.reports));
+    const reportFile = await writeReportFile(result.reports);
+    core/* setOutput */.uH('report', reportOutput(result.reports));
+    core/* setOutput */.uH('report-file', reportFile);
     core/* setOutput */.uH('checked', result.totals.checked);
     core/* setOutput */.uH('refreshed', result.totals.refreshed);
     core/* setOutput */.uH('attention', result.totals.attention);
@@ -2672,6 +2713,36 @@ async function writeOutputs(settings, result, issueNumber) {
         notes: result.problems,
     }))
         .write();
+}
+/** GitHub caps an output at 1 MB; the `report` output stays below this many bytes. */
+const MAX_REPORT_OUTPUT_BYTES = 1_000_000;
+/**
+ * Returns the `report` output: every client, or, when that JSON would pass
+ * GitHub's 1 MB limit, the clients a person must act on, as many as fit.
+ * `report-file` always holds every client.
+ */
+function reportOutput(reports) {
+    const full = JSON.stringify(reports);
+    if (Buffer.byteLength(full) <= MAX_REPORT_OUTPUT_BYTES)
+        return full;
+    const kept = [];
+    let bytes = 2;
+    for (const report of reports.filter(needsPerson)) {
+        const item = JSON.stringify(report);
+        bytes += Buffer.byteLength(item) + 1;
+        if (bytes > MAX_REPORT_OUTPUT_BYTES)
+            break;
+        kept.push(item);
+    }
+    core/* warning */.$e(`The report of ${plural(reports.length, 'client')} is over GitHub's 1 MB limit for an output, so \`report\` lists only ${plural(kept.length, 'client')} a person must act on. Read every client from the file named by \`report-file\`.`);
+    return `[${kept.join(',')}]`;
+}
+/** Writes every client's report as JSON under RUNNER_TEMP and returns the path. */
+async function writeReportFile(reports) {
+    const directory = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+    const path = (0,external_node_path_.join)(directory, `meta-token-keeper-report-${process.pid}.json`);
+    await (0,promises_.writeFile)(path, `${JSON.stringify(reports, null, 2)}\n`);
+    return path;
 }
 function failIfNeeded(failOn, result) {
     const reason = failureReason(failOn, result);

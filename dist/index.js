@@ -326,9 +326,9 @@ function startEarly(env) {
     const getInput = (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
     try {
         const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .readInputs */ .Ko)(getInput, env);
-        const { tokens, secrets } = (0,_clients_js__WEBPACK_IMPORTED_MODULE_1__/* .readPassedTokens */ .J7)(inputs);
-        const passed = [...tokens, ...secrets];
-        if (passed.length === 0)
+        const passed = (0,_clients_js__WEBPACK_IMPORTED_MODULE_1__/* .readPassedTokens */ .J7)(inputs);
+        const all = [...passed.tokens, ...passed.secrets];
+        if (all.length === 0)
             return null;
         const { settings } = inputs;
         const log = new DeferredLog();
@@ -339,8 +339,8 @@ function startEarly(env) {
             version: settings.graphApiVersion,
             log,
         });
-        graph.prefetch(passed.map((item) => item.token));
-        return { graph, log };
+        graph.prefetch(all.map((item) => item.token));
+        return { graph, log, passed };
     }
     catch {
         return null;
@@ -1835,7 +1835,6 @@ function defaultSleep(ms, signal) {
 /* harmony export */   p5: () => (/* binding */ foreignAppTokenInfo),
 /* harmony export */   xl: () => (/* binding */ describeInvalid)
 /* harmony export */ });
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8816);
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6670);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1254);
 /**
@@ -1844,65 +1843,93 @@ function defaultSleep(ms, signal) {
  */
 
 
-
 const TOKEN_TYPES = ['USER', 'PAGE', 'SYSTEM_USER', 'APP'];
-/**
- * IDs arrive as strings, and in some responses as JSON numbers. A number
- * beyond 2^53 has already lost digits in JSON.parse.
- */
-const graphId = zod__WEBPACK_IMPORTED_MODULE_2__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_2__/* .number */ .aig()]).transform(String);
-/** Unix time in seconds, accepted as a string too. */
-const unixTime = zod__WEBPACK_IMPORTED_MODULE_2__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_2__/* .number */ .aig(), zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().regex(/^\d+$/)])
-    .transform(Number);
-const looseNumber = unixTime;
-const DebugTokenData = zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
-    app_id: graphId.optional(),
-    type: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().optional(),
-    is_valid: zod__WEBPACK_IMPORTED_MODULE_2__/* .boolean */ .zMY(),
-    expires_at: unixTime.optional(),
-    data_access_expires_at: unixTime.optional(),
-    issued_at: unixTime.optional(),
-    scopes: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP()).optional(),
-    user_id: graphId.optional(),
-    profile_id: graphId.optional(),
-    error: zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
-        code: looseNumber.optional(),
-        subcode: looseNumber.optional(),
-        error_subcode: looseNumber.optional(),
-        message: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().optional(),
-    })
-        .optional(),
-});
-const DebugTokenBody = zod__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({ data: DebugTokenData });
 /**
  * Parses the body of `GET /debug_token` into token facts. `is_valid` is read
  * before `expires_at`, because an invalidated token also reports
  * `expires_at: 0`, which on a valid token means "never".
- * Throws a GraphError of kind `other` when the body has no `data` object.
+ * Throws a GraphError of kind `other` when the body has no `data` object or
+ * a field has the wrong type.
+ *
+ * The fields are read by hand rather than with zod: this runs once per
+ * token, and for thousands of tokens the intermediate objects of a zod parse
+ * were a large share of the run's memory.
  */
 function parseDebugToken(body) {
-    const parsed = DebugTokenBody.safeParse(body);
-    if (!parsed.success) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GraphError */ .h9(`debug_token returned an unexpected body: ${parsed.error.issues[0]?.message ?? 'no data'}`, { kind: 'other' });
+    const data = isRecord(body) ? body.data : undefined;
+    if (!isRecord(data))
+        throw unexpectedBody('no `data` object');
+    if (typeof data.is_valid !== 'boolean') {
+        throw unexpectedBody('`is_valid` is not true or false');
     }
-    const data = parsed.data.data;
     return {
-        type: toTokenType(data.type),
+        type: toTokenType(optionalText(data, 'type')),
         isValid: data.is_valid,
-        appId: data.app_id ?? null,
-        userId: data.user_id ?? null,
-        profileId: data.profile_id ?? null,
-        expiresAt: dateOrNull(data.expires_at),
-        dataAccessExpiresAt: dateOrNull(data.data_access_expires_at),
-        issuedAt: dateOrNull(data.issued_at),
-        scopes: data.scopes ?? [],
-        error: data.error
-            ? {
-                code: data.error.code ?? 0,
-                subcode: data.error.subcode ?? data.error.error_subcode ?? null,
-                message: (0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(data.error.message ?? ''),
-            }
-            : null,
+        appId: graphId(data, 'app_id'),
+        userId: graphId(data, 'user_id'),
+        profileId: graphId(data, 'profile_id'),
+        expiresAt: dateOrNull(unixTime(data, 'expires_at')),
+        dataAccessExpiresAt: dateOrNull(unixTime(data, 'data_access_expires_at')),
+        issuedAt: dateOrNull(unixTime(data, 'issued_at')),
+        scopes: scopes(data),
+        error: tokenError(data),
+    };
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function unexpectedBody(problem) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GraphError */ .h9(`debug_token returned an unexpected body: ${problem}`, {
+        kind: 'other',
+    });
+}
+function optionalText(fields, name) {
+    const value = fields[name];
+    if (value === undefined || typeof value === 'string')
+        return value;
+    throw unexpectedBody(`\`${name}\` is not text`);
+}
+/** IDs arrive as strings, and in some responses as JSON numbers. A number beyond 2^53 has already lost digits in JSON.parse. */
+function graphId(fields, name) {
+    const value = fields[name];
+    if (value === undefined)
+        return null;
+    if (typeof value === 'string' || typeof value === 'number') {
+        return String(value);
+    }
+    throw unexpectedBody(`\`${name}\` is not an ID`);
+}
+/** Unix time in seconds, accepted as a string of digits too; a code or subcode has the same form. */
+function unixTime(fields, name) {
+    const value = fields[name];
+    if (value === undefined || typeof value === 'number')
+        return value;
+    if (typeof value === 'string' && /^\d+$/.test(value))
+        return Number(value);
+    throw unexpectedBody(`\`${name}\` is not a number`);
+}
+function scopes(data) {
+    const value = data.scopes;
+    if (value === undefined)
+        return [];
+    if (Array.isArray(value) &&
+        value.every((scope) => typeof scope === 'string')) {
+        return value;
+    }
+    throw unexpectedBody('`scopes` is not a list of text');
+}
+function tokenError(data) {
+    const error = data.error;
+    if (error === undefined)
+        return null;
+    if (!isRecord(error))
+        throw unexpectedBody('`error` is not an object');
+    const subcode = unixTime(error, 'subcode');
+    const errorSubcode = unixTime(error, 'error_subcode');
+    return {
+        code: unixTime(error, 'code') ?? 0,
+        subcode: subcode ?? errorSubcode ?? null,
+        message: (0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(optionalText(error, 'message') ?? ''),
     };
 }
 function toTokenType(type) {
@@ -2315,6 +2342,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 

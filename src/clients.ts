@@ -104,15 +104,20 @@ export interface TokenSources {
   secretPrefix: string
 }
 
+/** The tokens passed to a run, by the input that passed them. */
+export interface PassedTokens {
+  /** From `tokens` and `tokens-file`. */
+  tokens: PassedToken[]
+  /** From `secrets`. */
+  secrets: PassedToken[]
+}
+
 /**
  * Reads the tokens of the `tokens` and `tokens-file` inputs (together in
  * `tokens`) and of `secrets`. Throws InputError when the file cannot be
  * read, or when a name appears both in `tokens` and in the file.
  */
-export function readPassedTokens(sources: TokenSources): {
-  tokens: PassedToken[]
-  secrets: PassedToken[]
-} {
+export function readPassedTokens(sources: TokenSources): PassedTokens {
   const tokens = parseTokensInput(sources.tokensText)
   if (sources.tokensFile) {
     const source = `Input \`tokens-file\` (${sources.tokensFile})`

@@ -9,7 +9,7 @@
  * main.ts reads the same inputs again through @actions/core and reports it.
  */
 import { readInputs } from './inputs.ts'
-import { readPassedTokens } from './clients.ts'
+import { readPassedTokens, type PassedTokens } from './clients.ts'
 import { GraphClient } from './meta/graph-client.ts'
 import type { Logger } from './types.ts'
 
@@ -18,6 +18,8 @@ export interface EarlyStart {
   graph: GraphClient
   /** Holds what the Graph client logs until main.ts attaches the Actions log. */
   log: DeferredLog
+  /** The tokens read from the inputs, so that main.ts does not read them again. */
+  passed: PassedTokens
 }
 
 /**
@@ -30,9 +32,9 @@ export function startEarly(env: NodeJS.ProcessEnv): EarlyStart | null {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? ''
   try {
     const inputs = readInputs(getInput, env)
-    const { tokens, secrets } = readPassedTokens(inputs)
-    const passed = [...tokens, ...secrets]
-    if (passed.length === 0) return null
+    const passed = readPassedTokens(inputs)
+    const all = [...passed.tokens, ...passed.secrets]
+    if (all.length === 0) return null
 
     const { settings } = inputs
     const log = new DeferredLog()
@@ -43,8 +45,8 @@ export function startEarly(env: NodeJS.ProcessEnv): EarlyStart | null {
       version: settings.graphApiVersion,
       log,
     })
-    graph.prefetch(passed.map((item) => item.token))
-    return { graph, log }
+    graph.prefetch(all.map((item) => item.token))
+    return { graph, log, passed }
   } catch {
     return null
   }

@@ -3,7 +3,9 @@
  * outputs, a job summary, annotations, the tracking issue and the exit status.
  */
 import * as core from '@actions/core'
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { InputError, readInputs } from './inputs.ts'
 import { buildClients, readPassedTokens } from './clients.ts'
 import { parseClientsFile } from './clients-file.ts'
@@ -15,7 +17,13 @@ import { syncTrackingIssue } from './github/tracking-issue.ts'
 import { runKeeper, type KeeperResult } from './keeper.ts'
 import { failureReason } from './verdict.ts'
 import { renderSummary } from './report/summary.ts'
-import { hasKnownExpiry } from './report/format.ts'
+import {
+  byPriorityThenExpiry,
+  hasKnownExpiry,
+  isActNow,
+  needsPerson,
+  plural,
+} from './report/format.ts'
 import { renderIssue } from './report/issue-body.ts'
 import { describeError, onSecretRegistered, redact } from './redact.ts'
 import type { ClientReport, FailOn, Logger, Settings } from './types.ts'
@@ -41,6 +49,7 @@ const SILENT_LOG: Logger = {
  * the inspection index.ts started before this module loaded, if any.
  */
 export async function run(early: EarlyStart | null = null): Promise<void> {
+  logCancellation()
   try {
     await runAction(early)
   } catch (error) {
@@ -58,6 +67,25 @@ export async function run(early: EarlyStart | null = null): Promise<void> {
   }
 }
 
+/**
+ * Says in the log why a run ended early. A runner cancels a step with SIGINT
+ * and then SIGTERM. The order of each refresh (exchange, verify, write,
+ * revoke) leaves every secret with its old token or a verified new one.
+ */
+function logCancellation(): void {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      core.warning(
+        `The run was cancelled (${signal}). Each secret holds its old token or a verified new one; the next run finishes the work.`,
+      )
+      process.exit(code)
+    })
+  }
+}
+
 async function runAction(early: EarlyStart | null): Promise<void> {
   onSecretRegistered((value) => core.setSecret(value))
   early?.log.attach(actionsLog)
@@ -69,7 +97,7 @@ async function runAction(early: EarlyStart | null): Promise<void> {
 
   // Tokens are parsed (and so registered for redaction) before the clients
   // file, whose error messages could otherwise quote one.
-  const { tokens, secrets } = readPassedTokens(inputs)
+  const { tokens, secrets } = early?.passed ?? readPassedTokens(inputs)
   const entries = await loadClientsFile(inputs.clientsFile)
   const { clients, unmatched, ignored } = buildClients({
     tokens,
@@ -162,21 +190,75 @@ function logDecision(report: ClientReport): void {
   )
 }
 
+/**
+ * GitHub shows at most 10 error, 10 warning and 10 notice annotations per
+ * step (actions/toolkit, docs/problem-matchers.md) and drops the rest. The
+ * clients take at most this many of each kind, the most urgent first, so the
+ * run's own errors and its final failure line stay visible.
+ */
+const CLIENT_ANNOTATIONS_PER_KIND = 8
+
 function annotate(reports: ClientReport[]): void {
-  for (const report of reports) {
-    const title = `${report.client}: ${report.status}`
-    const message = [report.reason, report.fix].filter(Boolean).join(' ')
-    if (['expired', 'invalid', 'error'].includes(report.status)) {
-      core.error(message, { title })
-    } else if (report.status === 'expiring') {
-      core.warning(message, { title })
-    } else if (report.needsMigration) {
+  const sorted = [...reports].sort(byPriorityThenExpiry)
+  annotateKind(
+    sorted.filter((report) => isActNow(report)),
+    (report) => core.error(clientMessage(report), clientTitle(report)),
+    (count) =>
+      core.error(
+        `${plural(count, 'more client')} expired, invalid or not checked: see the job summary or the tracking issue.`,
+        { title: 'More clients to re-authorize' },
+      ),
+  )
+  annotateKind(
+    sorted.filter((report) => report.status === 'expiring'),
+    (report) => core.warning(clientMessage(report), clientTitle(report)),
+    (count) =>
+      core.warning(
+        `${plural(count, 'more client')} expiring soon: see the job summary or the tracking issue.`,
+        { title: 'More clients expiring soon' },
+      ),
+  )
+  annotateKind(
+    sorted.filter(
+      (report) =>
+        report.needsMigration &&
+        !isActNow(report) &&
+        report.status !== 'expiring',
+    ),
+    (report) =>
       core.notice(
         `${report.client} still uses a ${report.tokenType} token; move it to a System User token.`,
         { title: `${report.client}: move to a System User token` },
-      )
-    }
+      ),
+    (count) =>
+      core.notice(
+        `${plural(count, 'more client')} to move to a System User token: see the job summary or the tracking issue.`,
+        { title: 'More clients to move to a System User token' },
+      ),
+  )
+}
+
+/** Annotates each report, or the first ones and one line that counts the rest. */
+function annotateKind(
+  reports: ClientReport[],
+  one: (report: ClientReport) => void,
+  rest: (count: number) => void,
+): void {
+  if (reports.length <= CLIENT_ANNOTATIONS_PER_KIND) {
+    reports.forEach(one)
+    return
   }
+  const shown = CLIENT_ANNOTATIONS_PER_KIND - 1
+  reports.slice(0, shown).forEach(one)
+  rest(reports.length - shown)
+}
+
+function clientMessage(report: ClientReport): string {
+  return [report.reason, report.fix].filter(Boolean).join(' ')
+}
+
+function clientTitle(report: ClientReport): { title: string } {
+  return { title: `${report.client}: ${report.status}` }
 }
 
 async function updateTrackingIssue(
@@ -226,7 +308,9 @@ async function writeOutputs(
   result: KeeperResult,
   issueNumber: number | null,
 ): Promise<void> {
-  core.setOutput('report', JSON.stringify(result.reports))
+  const reportFile = await writeReportFile(result.reports)
+  core.setOutput('report', reportOutput(result.reports))
+  core.setOutput('report-file', reportFile)
   core.setOutput('checked', result.totals.checked)
   core.setOutput('refreshed', result.totals.refreshed)
   core.setOutput('attention', result.totals.attention)
@@ -244,6 +328,40 @@ async function writeOutputs(
       }),
     )
     .write()
+}
+
+/** GitHub caps an output at 1 MB; the `report` output stays below this many bytes. */
+const MAX_REPORT_OUTPUT_BYTES = 1_000_000
+
+/**
+ * Returns the `report` output: every client, or, when that JSON would pass
+ * GitHub's 1 MB limit, the clients a person must act on, as many as fit.
+ * `report-file` always holds every client.
+ */
+function reportOutput(reports: ClientReport[]): string {
+  const full = JSON.stringify(reports)
+  if (Buffer.byteLength(full) <= MAX_REPORT_OUTPUT_BYTES) return full
+
+  const kept: string[] = []
+  let bytes = 2
+  for (const report of reports.filter(needsPerson)) {
+    const item = JSON.stringify(report)
+    bytes += Buffer.byteLength(item) + 1
+    if (bytes > MAX_REPORT_OUTPUT_BYTES) break
+    kept.push(item)
+  }
+  core.warning(
+    `The report of ${plural(reports.length, 'client')} is over GitHub's 1 MB limit for an output, so \`report\` lists only ${plural(kept.length, 'client')} a person must act on. Read every client from the file named by \`report-file\`.`,
+  )
+  return `[${kept.join(',')}]`
+}
+
+/** Writes every client's report as JSON under RUNNER_TEMP and returns the path. */
+async function writeReportFile(reports: ClientReport[]): Promise<string> {
+  const directory = process.env.RUNNER_TEMP || tmpdir()
+  const path = join(directory, `meta-token-keeper-report-${process.pid}.json`)
+  await writeFile(path, `${JSON.stringify(reports, null, 2)}\n`)
+  return path
 }
 
 function failIfNeeded(failOn: FailOn, result: KeeperResult): void {

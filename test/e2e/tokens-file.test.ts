@@ -3,7 +3,7 @@
  * `tokens`, each token masked, and one-line errors for a missing file or a
  * client passed twice.
  */
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type Sandbox } from '../sim/index.ts'
@@ -86,5 +86,46 @@ describe('tokens-file', () => {
     ])
     expect(visibleLog(run.stdout)).not.toContain(first?.token)
     expect(sandbox.counters().graphRequests).toBe(before.graphRequests)
+  })
+})
+
+describe('report over the output limit', () => {
+  it('keeps report under 1 MB and writes every client to report-file', async () => {
+    const large = await startSandbox({ clients: 3000, agency: 'large' })
+    try {
+      const directory = (await createWorkspace(large)).directory
+      const file = join(directory, 'tokens.txt')
+      await writeFile(file, currentTokensInput(large), { mode: 0o600 })
+      const run = await runOnAgency(
+        large,
+        { directory },
+        {
+          tokens: '',
+          'tokens-file': file,
+          'dry-run': 'true',
+          'tracking-issue': 'false',
+        },
+      )
+
+      const report = run.outputs.report ?? ''
+      const everyone = JSON.parse(
+        await readFile(run.outputs['report-file'] ?? '', 'utf8'),
+      ) as ClientReport[]
+      const shown = JSON.parse(report) as ClientReport[]
+      expect(everyone).toHaveLength(3000)
+      expect(Buffer.byteLength(report)).toBeLessThanOrEqual(1_000_000)
+      expect(shown.length).toBeGreaterThan(0)
+      expect(shown.length).toBeLessThan(3000)
+      expect(
+        shown.every(
+          (client) => client.status !== 'healthy' || client.needsMigration,
+        ),
+      ).toBe(true)
+      expect(run.stdout).toMatch(
+        /^::warning::The report of 3,000 clients is over GitHub's 1 MB limit/m,
+      )
+    } finally {
+      await large.close()
+    }
   })
 })

@@ -8,6 +8,15 @@ import {
 } from '../../src/meta/token-info.ts'
 import type { TokenInfo } from '../../src/types.ts'
 
+function errorOf(action: () => unknown): Error {
+  try {
+    action()
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected an error')
+}
+
 const APP_ID = '1234567890'
 
 describe('parseDebugToken', () => {
@@ -191,6 +200,53 @@ describe('parseDebugToken', () => {
     expect(() => parseDebugToken({ data: { type: 'USER' } })).toThrow(
       GraphError,
     )
+  })
+
+  it('reads times and codes sent as text', () => {
+    const info = parseDebugToken({
+      data: {
+        is_valid: false,
+        expires_at: '1790000000',
+        error: { code: '190', error_subcode: '463' },
+      },
+    })
+    expect(info.expiresAt?.getTime()).toBe(1_790_000_000_000)
+    expect(info.error?.code).toBe(190)
+    expect(info.error?.subcode).toBe(463)
+  })
+
+  it.each([
+    ['a list as data', { data: [] }, 'no `data` object'],
+    ['is_valid as text', { data: { is_valid: 'true' } }, '`is_valid`'],
+    ['an ID as a list', { data: { is_valid: true, user_id: [1] } }, 'user_id'],
+    ['a type as a number', { data: { is_valid: true, type: 3 } }, 'type'],
+    [
+      'a time with a unit',
+      { data: { is_valid: true, expires_at: '10s' } },
+      'expires_at',
+    ],
+    [
+      'scopes as text',
+      { data: { is_valid: true, scopes: 'ads_read' } },
+      'scopes',
+    ],
+    [
+      'a scope as a number',
+      { data: { is_valid: true, scopes: [1] } },
+      'scopes',
+    ],
+    ['error as text', { data: { is_valid: false, error: 'bad' } }, 'error'],
+    [
+      'a subcode as null',
+      { data: { is_valid: false, error: { code: 190, error_subcode: null } } },
+      'error_subcode',
+    ],
+  ])('rejects %s', (_, body, field) => {
+    const error = errorOf(() => parseDebugToken(body))
+    expect(error).toBeInstanceOf(GraphError)
+    expect((error as GraphError).kind).toBe('other')
+    expect(error.message).toContain('debug_token returned an unexpected body')
+    expect(error.message).toContain(field)
   })
 })
 
