@@ -36,7 +36,7 @@ Variables:
   GITHUB_REPOSITORY            --write only: OWNER/REPO whose secrets are written
 
 Options:
-  --env-file PATH              .env-style file to read (default: .env in the
+  --dotenv PATH                .env-style file to read (default: .env in the
                                current directory, when it exists)
   --clients-file PATH          clients YAML file with display names, priorities
                                and owners (default: .github/meta-clients.yml,
@@ -68,7 +68,7 @@ Exit status: 0 when nothing needs a person by --fail-on; 1 when tokens need
 attention or the check failed; 2 for invalid options, variables or files.`
 
 const OPTIONS = {
-  'env-file': { type: 'string' },
+  dotenv: { type: 'string' },
   'clients-file': { type: 'string' },
   prefix: { type: 'string' },
   'refresh-before-days': { type: 'string' },
@@ -148,7 +148,7 @@ export async function main(
 
   const log = terminalLogger(io.stderr, values.debug ?? false)
   try {
-    const fileEnv = loadEnvFile(values['env-file'], io.cwd)
+    const fileEnv = loadEnvFile(values.dotenv, io.cwd)
     return await check(values, { ...fileEnv, ...env }, io, log)
   } catch (error) {
     log.error(describeError(error))
@@ -208,8 +208,8 @@ function loadEnvFile(path: string | undefined, cwd: string): NodeJS.ProcessEnv {
     if (missing && path === undefined) return {}
     throw new InputError(
       missing
-        ? `--env-file ${path} does not exist. Fix the path or leave the option out.`
-        : `--env-file ${path ?? '.env'} could not be read (${describeError(error)}).`,
+        ? `--dotenv ${path} does not exist. Fix the path or leave the option out.`
+        : `--dotenv ${path ?? '.env'} could not be read (${describeError(error)}).`,
     )
   }
   return util.parseEnv(text)
@@ -286,6 +286,11 @@ async function check(
   log.info(
     `${checked} checked, ${refreshed} refreshed and written, ${attention} need a person.`,
   )
+  if (refreshed > 0) {
+    log.info(
+      'The new tokens went to the GitHub secrets only, and this tool never prints them. The environment and the .env file keep the old tokens, which stay valid until they expire, so a later check lists them as due again; check the secrets themselves with the action.',
+    )
+  }
   const reason = failureReason(settings.failOn, result)
   if (reason) log.error(reason)
   return reason ? EXIT_ATTENTION : EXIT_OK
@@ -293,7 +298,7 @@ async function check(
 
 /** Fails early with the variable's name, before the inputs' messages (which name Action inputs) could. */
 function checkCredentialsSet(env: NodeJS.ProcessEnv): void {
-  const where = 'in the environment or in the .env file (--env-file)'
+  const where = 'in the environment or in the .env file (--dotenv)'
   const appId = env.META_APP_ID?.trim() ?? ''
   if (appId === '') {
     throw new InputError(
@@ -420,7 +425,7 @@ function readTokenVariables(
 
   if (tokens.length === 0) {
     throw new InputError(
-      `No client token found: set one ${prefix}<CLIENT> variable per client, in the environment or in the .env file (--env-file).`,
+      `No client token found: set one ${prefix}<CLIENT> variable per client, in the environment or in the .env file (--dotenv).`,
     )
   }
   return tokens

@@ -119,17 +119,24 @@ function readValue(text: string): LineScalar | undefined {
   return resolvePlain(plain)
 }
 
+const NULL_WORD = /^(?:~|null|Null|NULL)?$/
+const TRUE_WORD = /^(?:true|True|TRUE)$/
+const FALSE_WORD = /^(?:false|False|FALSE)$/
+/** ASCII only: a Unicode property class would load ICU data for one check. */
+const STRING_START = /^[A-Za-z_]/
+const MAP_INDICATOR = /: |:$/
+
 /**
  * Resolves a one-line plain scalar as the core schema of YAML 1.2 does (the
  * `yaml` package's default): null, a boolean, or else a string. Returns
  * undefined for text the reader leaves to the YAML parser: anything that
- * does not start with a letter or `_` (numbers and indicators such as
- * `&`, `*`, `!`, `"`, `[`), and `: ` or a final `:`, which start a map.
+ * does not start with an ASCII letter or `_` (numbers and indicators such
+ * as `&`, `*`, `!`, `"`, `[`), and `: ` or a final `:`, which start a map.
  */
 function resolvePlain(text: string): LineScalar | undefined {
-  if (/^(?:~|null|Null|NULL)?$/.test(text)) return null
-  if (/^(?:true|True|TRUE)$/.test(text)) return true
-  if (/^(?:false|False|FALSE)$/.test(text)) return false
-  if (!/^[\p{L}_]/u.test(text) || /: |:$/.test(text)) return undefined
+  if (NULL_WORD.test(text)) return null
+  if (TRUE_WORD.test(text)) return true
+  if (FALSE_WORD.test(text)) return false
+  if (!STRING_START.test(text) || MAP_INDICATOR.test(text)) return undefined
   return text
 }

@@ -136,7 +136,7 @@ describe('--help', () => {
       ['--fail-on WHEN', /expired .*expiring .*never/s],
       ['--scope SCOPE', /repository, environment:NAME\s+or organization/],
       ['--repo OWNER/REPO', /repository for --write/],
-      ['--env-file PATH', /\.env-style file/],
+      ['--dotenv PATH', /\.env-style file/],
       ['--clients-file PATH', /clients YAML file/],
     ]
     for (const [option, unit] of units) {
@@ -337,14 +337,14 @@ describe('.env file', () => {
     expect(reports[0]?.status).toBe('healthy')
   })
 
-  it('--env-file reads another file', async () => {
+  it('--dotenv reads another file', async () => {
     const cwd = await emptyDirectory()
     const env = agencyEnv(sandbox, ['never-expiring-system-user'])
     await mkdir(join(cwd, 'config'))
     await writeFile(join(cwd, 'config/meta.env'), envFileText(env))
 
     const result = await check(
-      ['--env-file', 'config/meta.env', '--json'],
+      ['--dotenv', 'config/meta.env', '--json'],
       {},
       { cwd },
     )
@@ -379,15 +379,12 @@ describe('.env file', () => {
     expect(reports[0]?.tokenType).toBe('SYSTEM_USER')
   })
 
-  it('missing --env-file exits 2', async () => {
-    const result = await check(
-      ['--env-file', 'nowhere.env'],
-      agencyEnv(sandbox),
-    )
+  it('missing --dotenv exits 2', async () => {
+    const result = await check(['--dotenv', 'nowhere.env'], agencyEnv(sandbox))
 
     expect(result.code).toBe(2)
     expect(result.stderr).toBe(
-      'error: --env-file nowhere.env does not exist. Fix the path or leave the option out.\n',
+      'error: --dotenv nowhere.env does not exist. Fix the path or leave the option out.\n',
     )
   })
 
@@ -398,7 +395,7 @@ describe('.env file', () => {
     const result = await check([], agencyEnv(sandbox), { cwd })
 
     expect(result.code).toBe(2)
-    expect(result.stderr).toMatch(/^error: --env-file \.env could not be read/)
+    expect(result.stderr).toMatch(/^error: --dotenv \.env could not be read/)
   })
 })
 
@@ -900,6 +897,21 @@ describe('bundled CLI', () => {
     expect(child.status).toBe(2)
     expect(child.stderr).toBe(
       'error: unknown option -x. Run with --help for the options.\n',
+    )
+  })
+
+  it('names a missing --dotenv file', () => {
+    // Node.js itself reads `--env-file` even after the script name, which is
+    // why the option has another name.
+    const child = spawnSync(
+      process.execPath,
+      [CLI_BUNDLE, 'check', '--dotenv', 'nowhere.env'],
+      { cwd: directory, env: env(), encoding: 'utf8' },
+    )
+
+    expect(child.status).toBe(2)
+    expect(child.stderr).toBe(
+      'error: --dotenv nowhere.env does not exist. Fix the path or leave the option out.\n',
     )
   })
 

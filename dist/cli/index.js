@@ -14862,21 +14862,27 @@ function readValue(text) {
     const plain = (commentAt === -1 ? text : text.slice(0, commentAt)).trimEnd();
     return resolvePlain(plain);
 }
+const NULL_WORD = /^(?:~|null|Null|NULL)?$/;
+const TRUE_WORD = /^(?:true|True|TRUE)$/;
+const FALSE_WORD = /^(?:false|False|FALSE)$/;
+/** ASCII only: a Unicode property class would load ICU data for one check. */
+const STRING_START = /^[A-Za-z_]/;
+const MAP_INDICATOR = /: |:$/;
 /**
  * Resolves a one-line plain scalar as the core schema of YAML 1.2 does (the
  * `yaml` package's default): null, a boolean, or else a string. Returns
  * undefined for text the reader leaves to the YAML parser: anything that
- * does not start with a letter or `_` (numbers and indicators such as
- * `&`, `*`, `!`, `"`, `[`), and `: ` or a final `:`, which start a map.
+ * does not start with an ASCII letter or `_` (numbers and indicators such
+ * as `&`, `*`, `!`, `"`, `[`), and `: ` or a final `:`, which start a map.
  */
 function resolvePlain(text) {
-    if (/^(?:~|null|Null|NULL)?$/.test(text))
+    if (NULL_WORD.test(text))
         return null;
-    if (/^(?:true|True|TRUE)$/.test(text))
+    if (TRUE_WORD.test(text))
         return true;
-    if (/^(?:false|False|FALSE)$/.test(text))
+    if (FALSE_WORD.test(text))
         return false;
-    if (!/^[\p{L}_]/u.test(text) || /: |:$/.test(text))
+    if (!STRING_START.test(text) || MAP_INDICATOR.test(text))
         return undefined;
     return text;
 }
@@ -27789,9 +27795,13 @@ function escapeSentence(text) {
 function collapseLines(text) {
     return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
-/** Formats a number with thousands separators, such as `2,000`. */
+/**
+ * Formats a whole number with thousands separators, such as `2,000`. Written
+ * out rather than with `toLocaleString('en-US')`, whose first call loads
+ * ICU's number-formatting data: about 4 MiB of resident memory (Node 24).
+ */
 function formatCount(count) {
-    return count.toLocaleString('en-US');
+    return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 /** Returns `1 client` or `3 clients`. */
 function plural(count, noun, nouns = `${noun}s`) {
@@ -27946,7 +27956,7 @@ Variables:
   GITHUB_REPOSITORY            --write only: OWNER/REPO whose secrets are written
 
 Options:
-  --env-file PATH              .env-style file to read (default: .env in the
+  --dotenv PATH                .env-style file to read (default: .env in the
                                current directory, when it exists)
   --clients-file PATH          clients YAML file with display names, priorities
                                and owners (default: .github/meta-clients.yml,
@@ -27977,7 +27987,7 @@ Options:
 Exit status: 0 when nothing needs a person by --fail-on; 1 when tokens need
 attention or the check failed; 2 for invalid options, variables or files.`;
 const OPTIONS = {
-    'env-file': { type: 'string' },
+    dotenv: { type: 'string' },
     'clients-file': { type: 'string' },
     prefix: { type: 'string' },
     'refresh-before-days': { type: 'string' },
@@ -28036,7 +28046,7 @@ async function main(argv, env, io = PROCESS_IO) {
     }
     const log = terminalLogger(io.stderr, values.debug ?? false);
     try {
-        const fileEnv = loadEnvFile(values['env-file'], io.cwd);
+        const fileEnv = loadEnvFile(values.dotenv, io.cwd);
         return await cli_check(values, { ...fileEnv, ...env }, io, log);
     }
     catch (error) {
@@ -28095,8 +28105,8 @@ function loadEnvFile(path, cwd) {
         if (missing && path === undefined)
             return {};
         throw new inputs_InputError(missing
-            ? `--env-file ${path} does not exist. Fix the path or leave the option out.`
-            : `--env-file ${path ?? '.env'} could not be read (${describeError(error)}).`);
+            ? `--dotenv ${path} does not exist. Fix the path or leave the option out.`
+            : `--dotenv ${path ?? '.env'} could not be read (${describeError(error)}).`);
     }
     return external_node_util_namespaceObject.parseEnv(text);
 }
@@ -28150,6 +28160,9 @@ async function cli_check(values, env, io, log) {
         : renderTable(reports, tableWidth(io.stdout)));
     const { checked, refreshed, attention } = result.totals;
     log.info(`${checked} checked, ${refreshed} refreshed and written, ${attention} need a person.`);
+    if (refreshed > 0) {
+        log.info('The new tokens went to the GitHub secrets only, and this tool never prints them. The environment and the .env file keep the old tokens, which stay valid until they expire, so a later check lists them as due again; check the secrets themselves with the action.');
+    }
     const reason = failureReason(settings.failOn, result);
     if (reason)
         log.error(reason);
@@ -28157,7 +28170,7 @@ async function cli_check(values, env, io, log) {
 }
 /** Fails early with the variable's name, before the inputs' messages (which name Action inputs) could. */
 function checkCredentialsSet(env) {
-    const where = 'in the environment or in the .env file (--env-file)';
+    const where = 'in the environment or in the .env file (--dotenv)';
     const appId = env.META_APP_ID?.trim() ?? '';
     if (appId === '') {
         throw new inputs_InputError(`META_APP_ID is not set. Set it ${where} to the ID of the Meta app that issued the tokens (App Dashboard, App settings, Basic).`);
@@ -28244,7 +28257,7 @@ function readTokenVariables(env, prefix) {
         tokens.push({ secret, token, trimmed: token !== value });
     }
     if (tokens.length === 0) {
-        throw new inputs_InputError(`No client token found: set one ${prefix}<CLIENT> variable per client, in the environment or in the .env file (--env-file).`);
+        throw new inputs_InputError(`No client token found: set one ${prefix}<CLIENT> variable per client, in the environment or in the .env file (--dotenv).`);
     }
     return tokens;
 }

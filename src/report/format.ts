@@ -135,9 +135,13 @@ function collapseLines(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim()
 }
 
-/** Formats a number with thousands separators, such as `2,000`. */
+/**
+ * Formats a whole number with thousands separators, such as `2,000`. Written
+ * out rather than with `toLocaleString('en-US')`, whose first call loads
+ * ICU's number-formatting data: about 4 MiB of resident memory (Node 24).
+ */
 export function formatCount(count: number): string {
-  return count.toLocaleString('en-US')
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 }
 
 /** Returns `1 client` or `3 clients`. */

@@ -4,6 +4,7 @@ import {
   byPriorityThenExpiry,
   escapeSentence,
   escapeText,
+  formatCount,
   formatDate,
   isActNow,
   needsPerson,
@@ -75,6 +76,18 @@ describe('labels', () => {
   it('pluralizes', () => {
     expect(plural(1, 'day')).toBe('1 day')
     expect(plural(2000, 'client')).toBe('2,000 clients')
+  })
+
+  it.each([
+    [0, '0'],
+    [999, '999'],
+    [1000, '1,000'],
+    [12345, '12,345'],
+    [1234567, '1,234,567'],
+    [-4500, '-4,500'],
+  ])('formats %d with separators', (count, expected) => {
+    expect(formatCount(count)).toBe(expected)
+    expect(formatCount(count)).toBe(count.toLocaleString('en-US'))
   })
 })
 
