@@ -2706,8 +2706,12 @@ async function updateTrackingIssue(settings, result, unmatched) {
     return outcome.number;
 }
 async function writeOutputs(settings, result, issueNumber) {
-    const reportFile = await writeReportFile(result.reports);
-    core/* setOutput */.uH('report', reportOutput(result.reports));
+    // Each report is serialized once: the file and the output share the
+    // pieces, and no string holds the whole array (several MB for thousands
+    // of clients).
+    const items = result.reports.map((report) => JSON.stringify(report));
+    const reportFile = await writeReportFile(items);
+    core/* setOutput */.uH('report', reportOutput(result.reports, items));
     core/* setOutput */.uH('report-file', reportFile);
     core/* setOutput */.uH('checked', result.totals.checked);
     core/* setOutput */.uH('refreshed', result.totals.refreshed);
@@ -2729,30 +2733,46 @@ const MAX_REPORT_OUTPUT_BYTES = 1_000_000;
 /**
  * Returns the `report` output: every client, or, when that JSON would pass
  * GitHub's 1 MB limit, the clients a person must act on, as many as fit.
- * `report-file` always holds every client.
+ * `report-file` always holds every client. `items` are the reports as JSON.
  */
-function reportOutput(reports) {
-    const full = JSON.stringify(reports);
-    if (Buffer.byteLength(full) <= MAX_REPORT_OUTPUT_BYTES)
-        return full;
+function reportOutput(reports, items) {
+    const bytes = items.reduce((sum, item) => sum + Buffer.byteLength(item) + 1, 1);
+    if (bytes <= MAX_REPORT_OUTPUT_BYTES)
+        return `[${items.join(',')}]`;
     const kept = [];
-    let bytes = 2;
-    for (const report of reports.filter(needsPerson)) {
-        const item = JSON.stringify(report);
-        bytes += Buffer.byteLength(item) + 1;
-        if (bytes > MAX_REPORT_OUTPUT_BYTES)
+    let keptBytes = 2;
+    for (const [index, report] of reports.entries()) {
+        if (!needsPerson(report))
+            continue;
+        const item = items[index];
+        keptBytes += Buffer.byteLength(item) + 1;
+        if (keptBytes > MAX_REPORT_OUTPUT_BYTES)
             break;
         kept.push(item);
     }
     core/* warning */.$e(`The report of ${plural(reports.length, 'client')} is over GitHub's 1 MB limit for an output, so \`report\` lists only ${plural(kept.length, 'client')} a person must act on. Read every client from the file named by \`report-file\`.`);
     return `[${kept.join(',')}]`;
 }
-/** Writes every client's report as JSON under RUNNER_TEMP and returns the path. */
-async function writeReportFile(reports) {
+/** Reports written to the file per chunk. */
+const REPORT_FILE_CHUNK = 500;
+/**
+ * Writes every client's report under RUNNER_TEMP as a JSON array, one client
+ * per line, and returns the path. `items` are the reports as JSON.
+ */
+async function writeReportFile(items) {
     const directory = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
     const path = (0,external_node_path_.join)(directory, `meta-token-keeper-report-${process.pid}.json`);
-    await (0,promises_.writeFile)(path, `${JSON.stringify(reports, null, 2)}\n`);
+    await (0,promises_.writeFile)(path, jsonArrayChunks(items));
     return path;
+}
+/** Yields a JSON array of `items` in pieces of REPORT_FILE_CHUNK lines. */
+function* jsonArrayChunks(items) {
+    yield '[';
+    for (let start = 0; start < items.length; start += REPORT_FILE_CHUNK) {
+        const separator = start === 0 ? '\n' : ',\n';
+        yield separator + items.slice(start, start + REPORT_FILE_CHUNK).join(',\n');
+    }
+    yield '\n]\n';
 }
 function failIfNeeded(failOn, result) {
     const reason = failureReason(failOn, result);

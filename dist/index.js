@@ -77,13 +77,17 @@ function parseTokensInput(text, source = 'Input `tokens`') {
 /**
  * Reads the tokens of the `tokens` and `tokens-file` inputs (together in
  * `tokens`) and of `secrets`. Throws InputError when the file cannot be
- * read, or when a name appears both in `tokens` and in the file.
+ * read or contains no token, or when a name appears both in `tokens` and in
+ * the file.
  */
 function readPassedTokens(sources) {
     const tokens = parseTokensInput(sources.tokensText);
     if (sources.tokensFile) {
         const source = `Input \`tokens-file\` (${sources.tokensFile})`;
         const fromFile = parseTokensInput(readTokensFile(sources.tokensFile), source);
+        if (fromFile.length === 0) {
+            throw new inputs/* InputError */.dz(`Input \`tokens-file\`: ${(0,inputs/* quote */.hD)(sources.tokensFile)} has no SECRET_NAME=token line, so the earlier step that writes it probably failed. Check that step's log and re-run.`);
+        }
         const inInput = new Map(tokens.map((item) => [item.secret, item.line]));
         for (const item of fromFile) {
             const line = inInput.get(item.secret);
@@ -239,7 +243,8 @@ function displayNameFromSecret(secret, prefix) {
  * (`tokens` first, then `secrets`); a secret passed in both with the same
  * token counts once. Entries with `ignore: true` are left out and their
  * secrets listed in `ignored`; entries whose secret was not passed are
- * returned in `unmatched`. Throws InputError when no token was passed at all.
+ * returned in `unmatched`. Throws InputError when no token was passed at
+ * all, or when two secret names pass the same token.
  */
 function buildClients(options) {
     const prefix = options.secretPrefix ?? DEFAULT_PREFIX;
@@ -250,12 +255,18 @@ function buildClients(options) {
     const entries = new Map(options.entries.map((entry) => [entry.secret, entry]));
     const clients = [];
     const ignored = [];
+    const secretOfToken = new Map();
     for (const { secret, token, trimmed } of passed) {
         const entry = entries.get(secret);
         if (entry?.ignore) {
             ignored.push(secret);
             continue;
         }
+        const earlier = secretOfToken.get(token);
+        if (earlier !== undefined) {
+            throw new inputs/* InputError */.dz(`${earlier} and ${secret} contain the same token, so a refresh would exchange it twice. Pass the token under one secret name, or give each client its own token.`);
+        }
+        secretOfToken.set(token, secret);
         if (trimmed) {
             options.log.warning(`${secret}: trailing whitespace was removed from the token. Save the secret again without it.`);
         }
@@ -289,6 +300,34 @@ function mergePassed(tokens, secrets) {
         }
     }
     return merged;
+}
+
+
+/***/ }),
+
+/***/ 1532:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ mapLimit)
+/* harmony export */ });
+/**
+ * Runs `task` for every item with at most `limit` tasks in flight and returns
+ * the results in input order. A rejected task rejects the whole call, so tasks
+ * that must not stop their neighbours catch their own errors.
+ */
+async function mapLimit(items, limit, task) {
+    const results = new Array(items.length);
+    let next = 0;
+    async function worker() {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await task(items[index], index);
+        }
+    }
+    const workers = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, () => worker());
+    await Promise.all(workers);
+    return results;
 }
 
 
@@ -387,7 +426,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 // The first request to Meta goes out before the rest of the Action loads.
 const early = (0,_early_js__WEBPACK_IMPORTED_MODULE_0__/* .startEarly */ .w)(process.env);
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(912), __nccwpck_require__.e(243)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8243));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(912), __nccwpck_require__.e(189)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1189));
 await run(early);
 
 __webpack_async_result__();
@@ -986,11 +1025,25 @@ function graphErrorFromFailure(error, timeoutMs) {
         return new GraphError(`the Graph API request timed out after ${timeoutMs} ms`, { kind: 'transient' });
     }
     if (error instanceof TypeError) {
-        const cause = error.cause;
-        const code = typeof cause?.code === 'string' ? ` (${cause.code})` : '';
-        return new GraphError(`the Graph API request failed: ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(error)}${code}`, { kind: 'transient' });
+        return new GraphError(`the Graph API request failed: ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(error)}${describeCause(error.cause)}`, { kind: 'transient' });
     }
     return error;
+}
+/**
+ * Returns " (CODE)" with the system error code of a failed `fetch`, such as
+ * ECONNREFUSED, or else " (REASON)" with fetch's own short reason, such as
+ * "bad port". A reason that could carry a URL or a query is left out, because
+ * it might contain a token.
+ */
+function describeCause(cause) {
+    const code = cause?.code;
+    if (typeof code === 'string' && code !== '')
+        return ` (${code})`;
+    if (!(cause instanceof Error))
+        return '';
+    const reason = (0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(cause);
+    const safe = reason !== '' && reason.length <= 80 && !/[:/?=@&]/.test(reason);
+    return safe ? ` (${reason})` : '';
 }
 function isTimeout(error) {
     return (error instanceof Error &&
@@ -1066,6 +1119,8 @@ function parseJson(text) {
 
 // EXTERNAL MODULE: ./src/meta/errors.ts
 var errors = __nccwpck_require__(1254);
+// EXTERNAL MODULE: ./src/concurrency.ts
+var concurrency = __nccwpck_require__(1532);
 // EXTERNAL MODULE: ./src/meta/token-info.ts
 var token_info = __nccwpck_require__(6965);
 ;// CONCATENATED MODULE: ./src/meta/inspector.ts
@@ -1074,6 +1129,7 @@ var token_info = __nccwpck_require__(6965);
  * a transient item retried alone, and single requests once Meta rejects
  * `debug_token` inside a batch.
  */
+
 
 
 
@@ -1118,15 +1174,25 @@ class Inspector {
         const guard = new RunGuard();
         const chunks = chunkIndices(tokens.length, this.options.batchSize);
         let done = 0;
-        const settled = await Promise.allSettled(chunks.map(async (indices) => {
-            await this.inspectChunk(tokens, indices, results, guard);
+        // A chunk builds its batch request only when it starts, so for
+        // thousands of tokens only a few request bodies exist at a time. Twice
+        // the transport's concurrency keeps it busy while a chunk waits to retry
+        // an item.
+        const failures = [];
+        await (0,concurrency/* mapLimit */.s)(chunks, this.options.concurrency * 2, async (indices) => {
+            try {
+                await this.inspectChunk(tokens, indices, results, guard);
+            }
+            catch (error) {
+                failures.push(error);
+                return;
+            }
             done += indices.length;
             this.options.onProgress?.(done, tokens.length);
-        }));
+        });
         guard.check();
-        const failure = settled.find((outcome) => outcome.status === 'rejected');
-        if (failure)
-            throw failure.reason;
+        if (failures.length > 0)
+            throw failures[0];
         return results;
     }
     /** Inspects one token with a single `debug_token` request; never throws a GraphError. */
@@ -1681,6 +1747,7 @@ class GraphClient {
         this.appsecretProof = (0,external_node_crypto_.createHmac)('sha256', options.appSecret)
             .update(this.appToken)
             .digest('hex');
+        const concurrency = options.concurrency ?? 4;
         this.transport = new GraphTransport({
             apiUrl: options.apiUrl,
             version: options.version,
@@ -1688,7 +1755,7 @@ class GraphClient {
             timeoutMs: options.timeoutMs ?? 10_000,
             maxAttempts: Math.max(1, options.maxAttempts ?? 5),
             deadlineMs: options.deadlineMs ?? 5 * 60_000,
-            concurrency: options.concurrency ?? 4,
+            concurrency,
             log: options.log ?? null,
             sleep: options.sleep ?? defaultSleep,
             random: options.random ?? Math.random,
@@ -1699,6 +1766,7 @@ class GraphClient {
             appToken: this.appToken,
             appsecretProof: this.appsecretProof,
             version: options.version,
+            concurrency,
             batchSize: Math.min(MAX_BATCH_SIZE, Math.max(1, options.batchSize ?? MAX_BATCH_SIZE)),
             log: options.log ?? null,
             onProgress: options.onProgress,
@@ -2116,10 +2184,16 @@ function registerSecret(value) {
         !secrets.has(value)) {
         secrets.add(value);
         const prefix = prefixHash(value, 0);
-        const group = byPrefix.get(prefix) ?? [];
-        group.push(value);
-        group.sort((a, b) => b.length - a.length);
-        byPrefix.set(prefix, group);
+        const group = byPrefix.get(prefix);
+        if (group) {
+            group.push(value);
+            group.sort((a, b) => b.length - a.length);
+        }
+        else {
+            // An array literal holds exactly one element; an empty array that
+            // grows by `push` reserves 17, which for thousands of secrets adds up.
+            byPrefix.set(prefix, [value]);
+        }
         maskListener?.(value);
     }
     return value;

@@ -16,6 +16,7 @@ import { createOctokit } from './github/octokit.ts'
 import { SecretStore } from './github/secrets.ts'
 import { runKeeper } from './keeper.ts'
 import { failureReason } from './verdict.ts'
+import { linesWithoutEquals } from './env-file-lines.ts'
 import { renderTable } from './report/table.ts'
 import { describeError, registerSecret } from './redact.ts'
 import type { ClientReport, Logger } from './types.ts'
@@ -127,7 +128,7 @@ export async function main(
   let parsed
   try {
     parsed = util.parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv),
       options: OPTIONS,
       allowPositionals: true,
     })
@@ -148,7 +149,7 @@ export async function main(
 
   const log = terminalLogger(io.stderr, values.debug ?? false)
   try {
-    const fileEnv = loadEnvFile(values.dotenv, io.cwd)
+    const fileEnv = loadEnvFile(values.dotenv, io.cwd, log)
     return await check(values, { ...fileEnv, ...env }, io, log)
   } catch (error) {
     log.error(describeError(error))
@@ -168,6 +169,30 @@ function checkCommand(positionals: string[]): string | null {
   return null
 }
 
+/**
+ * Joins `--option -3` into `--option=-3` for options that take a value,
+ * because `parseArgs` reads `-3` as an option, and the value's own check
+ * then names what the option accepts.
+ */
+function joinNegativeValues(argv: string[]): string[] {
+  const joined: string[] = []
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] as string
+    const next = argv[index + 1]
+    const name = arg.startsWith('--') ? arg.slice(2) : ''
+    const takesValue =
+      Object.hasOwn(OPTIONS, name) &&
+      OPTIONS[name as keyof typeof OPTIONS].type === 'string'
+    if (takesValue && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`)
+      index++
+    } else {
+      joined.push(arg)
+    }
+  }
+  return joined
+}
+
 /** Turns a `parseArgs` error into one line that names the option. */
 function describeArgsError(error: unknown): string {
   const code = (error as { code?: unknown }).code
@@ -177,6 +202,9 @@ function describeArgsError(error: unknown): string {
     return `unknown option ${option}. Run with --help for the options.`
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (message.includes('argument is ambiguous')) {
+      return `option ${option} needs a value, and the argument after it starts with -. Write a value that starts with - as ${option}=VALUE.`
+    }
     return message.includes('does not take an argument')
       ? `option ${option} takes no value. Run with --help for the options.`
       : `option ${option} needs a value. Run with --help for the options.`
@@ -198,21 +226,58 @@ function terminalLogger(stderr: CliIo['stderr'], debug: boolean): Logger {
   }
 }
 
-function loadEnvFile(path: string | undefined, cwd: string): NodeJS.ProcessEnv {
+function loadEnvFile(
+  path: string | undefined,
+  cwd: string,
+  log: Logger,
+): NodeJS.ProcessEnv {
   const file = resolve(cwd, path ?? '.env')
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
-    if (missing && path === undefined) return {}
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' && path === undefined) return {}
     throw new InputError(
-      missing
+      code === 'ENOENT'
         ? `--dotenv ${path} does not exist. Fix the path or leave the option out.`
-        : `--dotenv ${path ?? '.env'} could not be read (${describeError(error)}).`,
+        : code === 'EISDIR'
+          ? `--dotenv ${path ?? '.env'} is a directory. Pass the .env file itself.`
+          : `--dotenv ${path ?? '.env'} could not be read (${describeError(error)}). Check the path and the file's permissions.`,
     )
   }
+  warnLinesWithoutEquals(text, path ?? '.env', log)
   return util.parseEnv(text)
+}
+
+/**
+ * Warns once about the lines of a .env file that `parseEnv` skips because
+ * they have no `=`. Only line numbers are shown, because a line may hold a
+ * token.
+ */
+function warnLinesWithoutEquals(text: string, file: string, log: Logger) {
+  const skipped = linesWithoutEquals(text)
+  if (skipped.length === 0) return
+  log.warning(
+    skipped.length === 1
+      ? `${file} line ${skipped[0]} has no \`=\`, so it was ignored. ${ENV_LINE_FIX}`
+      : `${file} lines ${lineList(skipped)} have no \`=\`, so they were ignored. ${ENV_LINE_FIX}`,
+  )
+}
+
+const ENV_LINE_FIX =
+  'Write each variable as NAME=value, or start a comment with #.'
+
+/** Line numbers shown in one warning before the rest are counted. */
+const LINES_SHOWN = 10
+
+/** Lists line numbers as "2, 5 and 9", with at most LINES_SHOWN of them. */
+function lineList(numbers: number[]): string {
+  if (numbers.length > LINES_SHOWN) {
+    const shown = numbers.slice(0, LINES_SHOWN).join(', ')
+    return `${shown} and ${numbers.length - LINES_SHOWN} more`
+  }
+  return `${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}`
 }
 
 async function check(
@@ -291,7 +356,11 @@ async function check(
       'The new tokens went to the GitHub secrets only, and this tool never prints them. The environment and the .env file keep the old tokens, which stay valid until they expire, so a later check lists them as due again; check the secrets themselves with the action.',
     )
   }
-  const reason = failureReason(settings.failOn, result)
+  const reason = failureReason(
+    settings.failOn,
+    result,
+    values.json ? 'the JSON report on stdout' : 'the table on stdout',
+  )
   if (reason) log.error(reason)
   return reason ? EXIT_ATTENTION : EXIT_OK
 }
@@ -440,12 +509,14 @@ function readClientsFile(
   try {
     text = readFileSync(resolve(cwd, path), 'utf8')
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
-    if (missing && !given) return []
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' && !given) return []
     throw new InputError(
-      missing
+      code === 'ENOENT'
         ? `--clients-file ${path} does not exist. Fix the path or leave the option out.`
-        : `--clients-file ${path} could not be read (${describeError(error)}).`,
+        : code === 'EISDIR'
+          ? `--clients-file ${path} is a directory. Pass the clients YAML file, such as .github/meta-clients.yml.`
+          : `--clients-file ${path} could not be read (${describeError(error)}). Check the path and the file's permissions.`,
     )
   }
   return parseClientsFile(text, path)
@@ -503,11 +574,10 @@ const CLI_NAMES: Record<string, string> = {
 }
 
 /**
- * Rewrites of messages that the shared job words for the Action (inputs,
- * job summary) into the CLI's terms. Applied in this order.
+ * Rewrites of messages that the shared job words for the Action (its
+ * inputs) into the CLI's terms. Applied in this order.
  */
 const CLI_REWRITES: Array<[RegExp, string]> = [
-  [/ listed in the job summary\./g, ' listed above.'],
   [
     /no `github-token`, so the run only inspects and reports/g,
     'not refreshed without --write',

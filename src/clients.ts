@@ -115,7 +115,8 @@ export interface PassedTokens {
 /**
  * Reads the tokens of the `tokens` and `tokens-file` inputs (together in
  * `tokens`) and of `secrets`. Throws InputError when the file cannot be
- * read, or when a name appears both in `tokens` and in the file.
+ * read or contains no token, or when a name appears both in `tokens` and in
+ * the file.
  */
 export function readPassedTokens(sources: TokenSources): PassedTokens {
   const tokens = parseTokensInput(sources.tokensText)
@@ -125,6 +126,11 @@ export function readPassedTokens(sources: TokenSources): PassedTokens {
       readTokensFile(sources.tokensFile),
       source,
     )
+    if (fromFile.length === 0) {
+      throw new InputError(
+        `Input \`tokens-file\`: ${quote(sources.tokensFile)} has no SECRET_NAME=token line, so the earlier step that writes it probably failed. Check that step's log and re-run.`,
+      )
+    }
     const inInput = new Map(tokens.map((item) => [item.secret, item.line]))
     for (const item of fromFile) {
       const line = inInput.get(item.secret)
@@ -307,7 +313,8 @@ export function displayNameFromSecret(secret: string, prefix: string): string {
  * (`tokens` first, then `secrets`); a secret passed in both with the same
  * token counts once. Entries with `ignore: true` are left out and their
  * secrets listed in `ignored`; entries whose secret was not passed are
- * returned in `unmatched`. Throws InputError when no token was passed at all.
+ * returned in `unmatched`. Throws InputError when no token was passed at
+ * all, or when two secret names pass the same token.
  */
 export function buildClients(options: {
   tokens: PassedToken[]
@@ -329,12 +336,20 @@ export function buildClients(options: {
   const entries = new Map(options.entries.map((entry) => [entry.secret, entry]))
   const clients: Client[] = []
   const ignored: string[] = []
+  const secretOfToken = new Map<string, string>()
   for (const { secret, token, trimmed } of passed) {
     const entry = entries.get(secret)
     if (entry?.ignore) {
       ignored.push(secret)
       continue
     }
+    const earlier = secretOfToken.get(token)
+    if (earlier !== undefined) {
+      throw new InputError(
+        `${earlier} and ${secret} contain the same token, so a refresh would exchange it twice. Pass the token under one secret name, or give each client its own token.`,
+      )
+    }
+    secretOfToken.set(token, secret)
     if (trimmed) {
       options.log.warning(
         `${secret}: trailing whitespace was removed from the token. Save the secret again without it.`,

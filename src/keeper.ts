@@ -112,7 +112,7 @@ export async function runKeeper(
   )
   return {
     reports,
-    totals: countTotals(reports),
+    totals: countTotals(reports, new Set(due.map(({ index }) => index))),
     problems,
     inspectionFailed: failure !== null,
   }
@@ -392,12 +392,16 @@ export function needsAttention(report: ClientReport): boolean {
   )
 }
 
-function countTotals(reports: ClientReport[]): RunTotals {
+/** Counts the totals; `due` contains the indexes of the clients due for a refresh. */
+function countTotals(reports: ClientReport[], due: Set<number>): RunTotals {
   return {
     checked: reports.length,
     refreshed: reports.filter((report) => report.written).length,
     attention: reports.filter(needsAttention).length,
-    errors: reports.filter((report) => report.status === 'error').length,
+    unfinished: reports.filter(
+      (report, index) =>
+        report.status === 'error' || (due.has(index) && !report.written),
+    ).length,
   }
 }
 

@@ -168,12 +168,14 @@ async function loadClientsFile(path: string) {
   try {
     text = await readFile(path, 'utf8')
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
-    if (missing && path === DEFAULT_CLIENTS_FILE) return []
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' && path === DEFAULT_CLIENTS_FILE) return []
     throw new InputError(
-      missing
+      code === 'ENOENT'
         ? `Input \`clients-file\` names ${path}, which does not exist. Fix the path or remove the input.`
-        : `Input \`clients-file\`: ${path} could not be read (${describeError(error)}).`,
+        : code === 'EISDIR'
+          ? `Input \`clients-file\`: ${path} is a directory. Set the input to the clients YAML file, such as ${DEFAULT_CLIENTS_FILE}.`
+          : `Input \`clients-file\`: ${path} could not be read (${describeError(error)}). Check the path and the file's permissions.`,
     )
   }
   return parseClientsFile(text, path)
@@ -253,8 +255,13 @@ function annotateKind(
   rest(reports.length - shown)
 }
 
+/** Joins the reason and the fix as two sentences, because a reason such as Meta's quoted error may lack its full stop. */
 function clientMessage(report: ClientReport): string {
-  return [report.reason, report.fix].filter(Boolean).join(' ')
+  if (!report.fix) return report.reason
+  const reason = /[.!?]$/.test(report.reason)
+    ? report.reason
+    : `${report.reason}.`
+  return `${reason} ${report.fix}`
 }
 
 function clientTitle(report: ClientReport): { title: string } {
@@ -308,8 +315,12 @@ async function writeOutputs(
   result: KeeperResult,
   issueNumber: number | null,
 ): Promise<void> {
-  const reportFile = await writeReportFile(result.reports)
-  core.setOutput('report', reportOutput(result.reports))
+  // Each report is serialized once: the file and the output share the
+  // pieces, and no string holds the whole array (several MB for thousands
+  // of clients).
+  const items = result.reports.map((report) => JSON.stringify(report))
+  const reportFile = await writeReportFile(items)
+  core.setOutput('report', reportOutput(result.reports, items))
   core.setOutput('report-file', reportFile)
   core.setOutput('checked', result.totals.checked)
   core.setOutput('refreshed', result.totals.refreshed)
@@ -336,18 +347,22 @@ const MAX_REPORT_OUTPUT_BYTES = 1_000_000
 /**
  * Returns the `report` output: every client, or, when that JSON would pass
  * GitHub's 1 MB limit, the clients a person must act on, as many as fit.
- * `report-file` always holds every client.
+ * `report-file` always holds every client. `items` are the reports as JSON.
  */
-function reportOutput(reports: ClientReport[]): string {
-  const full = JSON.stringify(reports)
-  if (Buffer.byteLength(full) <= MAX_REPORT_OUTPUT_BYTES) return full
+function reportOutput(reports: ClientReport[], items: string[]): string {
+  const bytes = items.reduce(
+    (sum, item) => sum + Buffer.byteLength(item) + 1,
+    1,
+  )
+  if (bytes <= MAX_REPORT_OUTPUT_BYTES) return `[${items.join(',')}]`
 
   const kept: string[] = []
-  let bytes = 2
-  for (const report of reports.filter(needsPerson)) {
-    const item = JSON.stringify(report)
-    bytes += Buffer.byteLength(item) + 1
-    if (bytes > MAX_REPORT_OUTPUT_BYTES) break
+  let keptBytes = 2
+  for (const [index, report] of reports.entries()) {
+    if (!needsPerson(report)) continue
+    const item = items[index] as string
+    keptBytes += Buffer.byteLength(item) + 1
+    if (keptBytes > MAX_REPORT_OUTPUT_BYTES) break
     kept.push(item)
   }
   core.warning(
@@ -356,16 +371,36 @@ function reportOutput(reports: ClientReport[]): string {
   return `[${kept.join(',')}]`
 }
 
-/** Writes every client's report as JSON under RUNNER_TEMP and returns the path. */
-async function writeReportFile(reports: ClientReport[]): Promise<string> {
+/** Reports written to the file per chunk. */
+const REPORT_FILE_CHUNK = 500
+
+/**
+ * Writes every client's report under RUNNER_TEMP as a JSON array, one client
+ * per line, and returns the path. `items` are the reports as JSON.
+ */
+async function writeReportFile(items: string[]): Promise<string> {
   const directory = process.env.RUNNER_TEMP || tmpdir()
   const path = join(directory, `meta-token-keeper-report-${process.pid}.json`)
-  await writeFile(path, `${JSON.stringify(reports, null, 2)}\n`)
+  await writeFile(path, jsonArrayChunks(items))
   return path
 }
 
+/** Yields a JSON array of `items` in pieces of REPORT_FILE_CHUNK lines. */
+function* jsonArrayChunks(items: string[]): Generator<string> {
+  yield '['
+  for (let start = 0; start < items.length; start += REPORT_FILE_CHUNK) {
+    const separator = start === 0 ? '\n' : ',\n'
+    yield separator + items.slice(start, start + REPORT_FILE_CHUNK).join(',\n')
+  }
+  yield '\n]\n'
+}
+
 function failIfNeeded(failOn: FailOn, result: KeeperResult): void {
-  const reason = failureReason(failOn, result)
+  // Without a summary file, the one line per client in the log is the list.
+  const listedIn = process.env.GITHUB_STEP_SUMMARY
+    ? 'the job summary'
+    : 'the log above'
+  const reason = failureReason(failOn, result, listedIn)
   if (reason) core.setFailed(reason)
 }
 

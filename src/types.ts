@@ -102,12 +102,16 @@ export interface ClientReport {
   revoked: boolean
 }
 
-/** Totals of one run, also the Action's outputs. */
+/** Totals of one run. The first three are also the Action's outputs. */
 export interface RunTotals {
   checked: number
   refreshed: number
   attention: number
-  errors: number
+  /**
+   * Clients not checked, or due for a refresh that wrote no new token: the
+   * refresh failed, or the run had no `github-token` or was a dry run.
+   */
+  unfinished: number
 }
 
 /** Where a run writes its progress; the Action maps it to `@actions/core`, the CLI to stderr. */

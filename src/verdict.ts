@@ -5,10 +5,15 @@
 import { needsAttention, type KeeperResult } from './keeper.ts'
 import type { FailOn } from './types.ts'
 
-/** Returns the one line that explains why the run fails, or null when it passes. */
+/**
+ * Returns the one line that explains why the run fails, or null when it
+ * passes. `listedIn` names where the run listed the clients, such as "the
+ * job summary".
+ */
 export function failureReason(
   failOn: FailOn,
   result: Pick<KeeperResult, 'reports' | 'problems'>,
+  listedIn: string,
 ): string | null {
   if (failOn === 'never') return null
   const count = (statuses: string[]) =>
@@ -26,5 +31,5 @@ export function failureReason(
 
   const attention = result.reports.filter(needsAttention).length
   const detail = parts.length > 0 ? parts.join(', ') : result.problems[0]
-  return `Meta tokens need attention (fail-on: ${failOn}): ${detail}. ${attention} client(s) listed in the job summary.`
+  return `Meta tokens need attention (fail-on: ${failOn}): ${detail}. ${attention} client(s) listed in ${listedIn}.`
 }

@@ -205,6 +205,11 @@ describe('usage errors', () => {
       ['check', '--json=yes'],
       /^error: option --json takes no value\./,
     ],
+    [
+      'option before another option',
+      ['check', '--prefix', '--json'],
+      /^error: option --prefix needs a value, and the argument after it starts with -\. Write a value that starts with - as --prefix=VALUE\.$/m,
+    ],
   ]
 
   for (const [name, argv, message] of cases) {
@@ -259,6 +264,12 @@ describe('missing or invalid variables', () => {
         /^error: Variable "META_TOKEN_A-B" is not a valid GitHub secret name/,
       ],
       [
+        'one token under two names',
+        (env) =>
+          (env.META_TOKEN_COPY = env.META_TOKEN_NORTHWIND_BIKES as string),
+        /^error: META_TOKEN_NORTHWIND_BIKES and META_TOKEN_COPY contain the same token, so a refresh would exchange it twice\. Pass the token under one secret name, or give each client its own token\.$/m,
+      ],
+      [
         'names differing in case',
         (env) => (env.meta_token_northwind_bikes = 'EAAyyyyyyyyyyyyyyyyyyyyyy'),
         /name the same GitHub secret \(secret names ignore case\)/,
@@ -292,6 +303,20 @@ describe('missing or invalid variables', () => {
       'error: `--refresh-before-days` must be a whole number of days (0 or more), got "soon".',
     )
   })
+
+  for (const argv of [
+    ['--refresh-before-days', '-3'],
+    ['--refresh-before-days=-3'],
+  ]) {
+    it(`negative days exit 2: ${argv.join(' ')}`, async () => {
+      const result = await check(argv, agencyEnv(sandbox))
+
+      expect(result.code).toBe(2)
+      expect(lines(result.stderr)).toEqual([
+        'error: `--refresh-before-days` must be a whole number of days (0 or more), got "-3". Set it to a number such as 30.',
+      ])
+    })
+  }
 
   it('--fail-on rejects an unknown word', async () => {
     const result = await check(['--fail-on', 'sometimes'], agencyEnv(sandbox))
@@ -335,6 +360,30 @@ describe('.env file', () => {
     expect(result.code).toBe(0)
     expect(reports).toHaveLength(1)
     expect(reports[0]?.status).toBe('healthy')
+  })
+
+  it('warns once about lines without =', async () => {
+    const cwd = await emptyDirectory()
+    const env = agencyEnv(sandbox, ['never-expiring-system-user'])
+    const pasted = clientOf('never-expiring-system-user').token
+    await writeFile(
+      join(cwd, '.env'),
+      `this is not env\n${envFileText(env)}${pasted}\n`,
+    )
+
+    const result = await check(['--json'], {}, { cwd })
+    const warnings = lines(result.stderr).filter((line) =>
+      line.startsWith('warning: '),
+    )
+
+    expect(result.code).toBe(0)
+    expect(warnings).toEqual([
+      'warning: .env lines 1 and 6 have no `=`, so they were ignored. Write each variable as NAME=value, or start a comment with #.',
+    ])
+    expect(result.stderr).not.toContain('this is not env')
+    expect(describeLeaks(findLeaks({ stderr: result.stderr }, [pasted]))).toBe(
+      '',
+    )
   })
 
   it('--dotenv reads another file', async () => {
@@ -388,14 +437,16 @@ describe('.env file', () => {
     )
   })
 
-  it('unreadable .env exits 2', async () => {
+  it('.env directory exits 2 with a fix', async () => {
     const cwd = await emptyDirectory()
     await mkdir(join(cwd, '.env'))
 
     const result = await check([], agencyEnv(sandbox), { cwd })
 
     expect(result.code).toBe(2)
-    expect(result.stderr).toMatch(/^error: --dotenv \.env could not be read/)
+    expect(result.stderr).toBe(
+      'error: --dotenv .env is a directory. Pass the .env file itself.\n',
+    )
   })
 })
 
@@ -454,6 +505,15 @@ describe('clients file', () => {
     expect(result.code).toBe(2)
     expect(result.stderr).toBe(
       'error: --clients-file none.yml does not exist. Fix the path or leave the option out.\n',
+    )
+  })
+
+  it('--clients-file directory exits 2 with a fix', async () => {
+    const result = await check(['--clients-file', '.'], agencyEnv(sandbox))
+
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe(
+      'error: --clients-file . is a directory. Pass the clients YAML file, such as .github/meta-clients.yml.\n',
     )
   })
 })
@@ -518,7 +578,7 @@ describe('incident agency, no --write', () => {
         'Not refreshed: run with --write to refresh it.',
       )
     }
-    expect(json.stderr).toContain('listed above.')
+    expect(json.stderr).toContain('listed in the JSON report on stdout.')
     expect(json.stderr).not.toMatch(/job summary|`github-token`|Input `/)
   })
 
@@ -537,7 +597,10 @@ describe('incident agency, no --write', () => {
     expect(json.code).toBe(1)
     expect(table.code).toBe(1)
     expect(json.stderr).toMatch(
-      /^error: Meta tokens need attention \(fail-on: expired\): 12 expired or invalid\. 15 client\(s\) listed above\.$/m,
+      /^error: Meta tokens need attention \(fail-on: expired\): 12 expired or invalid\. 15 client\(s\) listed in the JSON report on stdout\.$/m,
+    )
+    expect(table.stderr).toMatch(
+      /^error: Meta tokens need attention \(fail-on: expired\): 12 expired or invalid\. 15 client\(s\) listed in the table on stdout\.$/m,
     )
   })
 

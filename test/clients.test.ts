@@ -1,10 +1,14 @@
 import fc from 'fast-check'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   buildClients,
   displayNameFromSecret,
   parseSecretsInput,
   parseTokensInput,
+  readPassedTokens,
   type ClientEntry,
 } from '../src/clients.ts'
 import { parseClientsFile } from '../src/clients-file.ts'
@@ -523,6 +527,45 @@ describe('buildClients', () => {
     )
   })
 
+  it('rejects one token under two names', () => {
+    const error = errorOf(() =>
+      buildClients({
+        tokens: [{ secret: 'META_TOKEN_ACME', token: TOKEN_A }],
+        secrets: [{ secret: 'META_TOKEN_ACME_ADS', token: TOKEN_A }],
+        entries: [],
+        defaultScope: { kind: 'repository' },
+        log: silentLog(),
+      }),
+    )
+    expect(error).toBeInstanceOf(InputError)
+    expect(error.message).toBe(
+      'META_TOKEN_ACME and META_TOKEN_ACME_ADS contain the same token, so a refresh would exchange it twice. Pass the token under one secret name, or give each client its own token.',
+    )
+    expect(leakedPiece(error.message, [TOKEN_A])).toBeNull()
+  })
+
+  it('accepts a shared token that is ignored once', () => {
+    const { clients, ignored } = buildClients({
+      tokens: [
+        { secret: 'META_TOKEN_ACME', token: TOKEN_A },
+        { secret: 'META_TOKEN_ACME_OLD', token: TOKEN_A },
+      ],
+      secrets: [],
+      entries: [
+        {
+          secret: 'META_TOKEN_ACME_OLD',
+          priority: 'normal',
+          ignore: true,
+          line: 2,
+        },
+      ],
+      defaultScope: { kind: 'repository' },
+      log: silentLog(),
+    })
+    expect(clients.map((client) => client.secret)).toEqual(['META_TOKEN_ACME'])
+    expect(ignored).toEqual(['META_TOKEN_ACME_OLD'])
+  })
+
   it('keeps an ignored client out of unmatched', () => {
     const ignoredOnly: ClientEntry[] = [
       { secret: 'META_TOKEN_GONE', priority: 'normal', ignore: true, line: 2 },
@@ -537,6 +580,44 @@ describe('buildClients', () => {
     expect(result.unmatched).toEqual([])
     expect(result.ignored).toEqual([])
   })
+})
+
+describe('readPassedTokens', () => {
+  const readFile = (text: string) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'mtk-tokens-')), 'tokens.txt')
+    writeFileSync(path, text)
+    return {
+      path,
+      read: () =>
+        readPassedTokens({
+          tokensText: '',
+          tokensFile: path,
+          secretsJson: '',
+          secretPrefix: 'META_TOKEN_',
+        }),
+    }
+  }
+
+  it('reads the tokens of the file', () => {
+    const file = readFile(`META_TOKEN_ACME=${TOKEN_A}\n`)
+    expect(file.read().tokens).toEqual([
+      { secret: 'META_TOKEN_ACME', token: TOKEN_A, line: 1, trimmed: false },
+    ])
+  })
+
+  for (const [name, text] of [
+    ['an empty file', ''],
+    ['a file of comments', '# written by the vault step\n\n'],
+  ] as const) {
+    it(`names ${name} as the failed step`, () => {
+      const file = readFile(text)
+      const error = errorOf(file.read)
+      expect(error).toBeInstanceOf(InputError)
+      expect(error.message).toBe(
+        `Input \`tokens-file\`: "${file.path}" has no SECRET_NAME=token line, so the earlier step that writes it probably failed. Check that step's log and re-run.`,
+      )
+    })
+  }
 })
 
 // ---------------------------------------------------------------------------

@@ -4405,7 +4405,7 @@ exports.overwrite = function (received, defaults, onto = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8509);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7690);
 
 /** package.json declares Node.js 24 or later, the version the CLI is built and tested with. */
 const MIN_NODE_MAJOR = 24;
@@ -4423,7 +4423,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8509:
+/***/ 7690:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14049,10 +14049,16 @@ function redact_registerSecret(value) {
         !secrets.has(value)) {
         secrets.add(value);
         const prefix = prefixHash(value, 0);
-        const group = byPrefix.get(prefix) ?? [];
-        group.push(value);
-        group.sort((a, b) => b.length - a.length);
-        byPrefix.set(prefix, group);
+        const group = byPrefix.get(prefix);
+        if (group) {
+            group.push(value);
+            group.sort((a, b) => b.length - a.length);
+        }
+        else {
+            // An array literal holds exactly one element; an empty array that
+            // grows by `push` reserves 17, which for thousands of secrets adds up.
+            byPrefix.set(prefix, [value]);
+        }
         maskListener?.(value);
     }
     return value;
@@ -14540,13 +14546,17 @@ function parseTokensInput(text, source = 'Input `tokens`') {
 /**
  * Reads the tokens of the `tokens` and `tokens-file` inputs (together in
  * `tokens`) and of `secrets`. Throws InputError when the file cannot be
- * read, or when a name appears both in `tokens` and in the file.
+ * read or contains no token, or when a name appears both in `tokens` and in
+ * the file.
  */
 function readPassedTokens(sources) {
     const tokens = parseTokensInput(sources.tokensText);
     if (sources.tokensFile) {
         const source = `Input \`tokens-file\` (${sources.tokensFile})`;
         const fromFile = parseTokensInput(readTokensFile(sources.tokensFile), source);
+        if (fromFile.length === 0) {
+            throw new InputError(`Input \`tokens-file\`: ${quote(sources.tokensFile)} has no SECRET_NAME=token line, so the earlier step that writes it probably failed. Check that step's log and re-run.`);
+        }
         const inInput = new Map(tokens.map((item) => [item.secret, item.line]));
         for (const item of fromFile) {
             const line = inInput.get(item.secret);
@@ -14702,7 +14712,8 @@ function displayNameFromSecret(secret, prefix) {
  * (`tokens` first, then `secrets`); a secret passed in both with the same
  * token counts once. Entries with `ignore: true` are left out and their
  * secrets listed in `ignored`; entries whose secret was not passed are
- * returned in `unmatched`. Throws InputError when no token was passed at all.
+ * returned in `unmatched`. Throws InputError when no token was passed at
+ * all, or when two secret names pass the same token.
  */
 function buildClients(options) {
     const prefix = options.secretPrefix ?? DEFAULT_PREFIX;
@@ -14713,12 +14724,18 @@ function buildClients(options) {
     const entries = new Map(options.entries.map((entry) => [entry.secret, entry]));
     const clients = [];
     const ignored = [];
+    const secretOfToken = new Map();
     for (const { secret, token, trimmed } of passed) {
         const entry = entries.get(secret);
         if (entry?.ignore) {
             ignored.push(secret);
             continue;
         }
+        const earlier = secretOfToken.get(token);
+        if (earlier !== undefined) {
+            throw new inputs_InputError(`${earlier} and ${secret} contain the same token, so a refresh would exchange it twice. Pass the token under one secret name, or give each client its own token.`);
+        }
+        secretOfToken.set(token, secret);
         if (trimmed) {
             options.log.warning(`${secret}: trailing whitespace was removed from the token. Save the secret again without it.`);
         }
@@ -15390,15 +15407,49 @@ function graphErrorFromFailure(error, timeoutMs) {
         return new GraphError(`the Graph API request timed out after ${timeoutMs} ms`, { kind: 'transient' });
     }
     if (error instanceof TypeError) {
-        const cause = error.cause;
-        const code = typeof cause?.code === 'string' ? ` (${cause.code})` : '';
-        return new GraphError(`the Graph API request failed: ${describeError(error)}${code}`, { kind: 'transient' });
+        return new GraphError(`the Graph API request failed: ${describeError(error)}${describeCause(error.cause)}`, { kind: 'transient' });
     }
     return error;
+}
+/**
+ * Returns " (CODE)" with the system error code of a failed `fetch`, such as
+ * ECONNREFUSED, or else " (REASON)" with fetch's own short reason, such as
+ * "bad port". A reason that could carry a URL or a query is left out, because
+ * it might contain a token.
+ */
+function describeCause(cause) {
+    const code = cause?.code;
+    if (typeof code === 'string' && code !== '')
+        return ` (${code})`;
+    if (!(cause instanceof Error))
+        return '';
+    const reason = describeError(cause);
+    const safe = reason !== '' && reason.length <= 80 && !/[:/?=@&]/.test(reason);
+    return safe ? ` (${reason})` : '';
 }
 function isTimeout(error) {
     return (error instanceof Error &&
         (error.name === 'TimeoutError' || error.name === 'AbortError'));
+}
+
+;// CONCATENATED MODULE: ./src/concurrency.ts
+/**
+ * Runs `task` for every item with at most `limit` tasks in flight and returns
+ * the results in input order. A rejected task rejects the whole call, so tasks
+ * that must not stop their neighbours catch their own errors.
+ */
+async function mapLimit(items, limit, task) {
+    const results = new Array(items.length);
+    let next = 0;
+    async function worker() {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await task(items[index], index);
+        }
+    }
+    const workers = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, () => worker());
+    await Promise.all(workers);
+    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/meta/token-info.ts
@@ -15604,6 +15655,7 @@ function describeByMessage(info) {
 
 
 
+
 const INSPECT_FAILS = 'could not be checked';
 /** Keeps the first credentials or version error of one `inspect` call, which stops the rest. */
 class RunGuard {
@@ -15644,15 +15696,25 @@ class Inspector {
         const guard = new RunGuard();
         const chunks = chunkIndices(tokens.length, this.options.batchSize);
         let done = 0;
-        const settled = await Promise.allSettled(chunks.map(async (indices) => {
-            await this.inspectChunk(tokens, indices, results, guard);
+        // A chunk builds its batch request only when it starts, so for
+        // thousands of tokens only a few request bodies exist at a time. Twice
+        // the transport's concurrency keeps it busy while a chunk waits to retry
+        // an item.
+        const failures = [];
+        await mapLimit(chunks, this.options.concurrency * 2, async (indices) => {
+            try {
+                await this.inspectChunk(tokens, indices, results, guard);
+            }
+            catch (error) {
+                failures.push(error);
+                return;
+            }
             done += indices.length;
             this.options.onProgress?.(done, tokens.length);
-        }));
+        });
         guard.check();
-        const failure = settled.find((outcome) => outcome.status === 'rejected');
-        if (failure)
-            throw failure.reason;
+        if (failures.length > 0)
+            throw failures[0];
         return results;
     }
     /** Inspects one token with a single `debug_token` request; never throws a GraphError. */
@@ -16207,6 +16269,7 @@ class GraphClient {
         this.appsecretProof = (0,external_node_crypto_namespaceObject.createHmac)('sha256', options.appSecret)
             .update(this.appToken)
             .digest('hex');
+        const concurrency = options.concurrency ?? 4;
         this.transport = new GraphTransport({
             apiUrl: options.apiUrl,
             version: options.version,
@@ -16214,7 +16277,7 @@ class GraphClient {
             timeoutMs: options.timeoutMs ?? 10_000,
             maxAttempts: Math.max(1, options.maxAttempts ?? 5),
             deadlineMs: options.deadlineMs ?? 5 * 60_000,
-            concurrency: options.concurrency ?? 4,
+            concurrency,
             log: options.log ?? null,
             sleep: options.sleep ?? defaultSleep,
             random: options.random ?? Math.random,
@@ -16225,6 +16288,7 @@ class GraphClient {
             appToken: this.appToken,
             appsecretProof: this.appsecretProof,
             version: options.version,
+            concurrency,
             batchSize: Math.min(MAX_BATCH_SIZE, Math.max(1, options.batchSize ?? MAX_BATCH_SIZE)),
             log: options.log ?? null,
             onProgress: options.onProgress,
@@ -27373,26 +27437,6 @@ function describeExpiry(expiresAt) {
     return expiresAt ? `expires on ${formatDay(expiresAt)}` : 'does not expire';
 }
 
-;// CONCATENATED MODULE: ./src/concurrency.ts
-/**
- * Runs `task` for every item with at most `limit` tasks in flight and returns
- * the results in input order. A rejected task rejects the whole call, so tasks
- * that must not stop their neighbours catch their own errors.
- */
-async function mapLimit(items, limit, task) {
-    const results = new Array(items.length);
-    let next = 0;
-    async function worker() {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await task(items[index], index);
-        }
-    }
-    const workers = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, () => worker());
-    await Promise.all(workers);
-    return results;
-}
-
 ;// CONCATENATED MODULE: ./src/keeper.ts
 
 
@@ -27442,7 +27486,7 @@ async function runKeeper(settings, clients, deps) {
     const reports = clients.map((client, index) => buildReport(client, inspections[index], failure, decisions[index] ?? null, settled.get(index) ?? null, refreshSkipNote(settings, deps, decisions[index] ?? null)));
     return {
         reports,
-        totals: countTotals(reports),
+        totals: countTotals(reports, new Set(due.map(({ index }) => index))),
         problems,
         inspectionFailed: failure !== null,
     };
@@ -27646,12 +27690,13 @@ function needsAttention(report) {
         report.status === 'expiring' ||
         report.status === 'error');
 }
-function countTotals(reports) {
+/** Counts the totals; `due` contains the indexes of the clients due for a refresh. */
+function countTotals(reports, due) {
     return {
         checked: reports.length,
         refreshed: reports.filter((report) => report.written).length,
         attention: reports.filter(needsAttention).length,
-        errors: reports.filter((report) => report.status === 'error').length,
+        unfinished: reports.filter((report, index) => report.status === 'error' || (due.has(index) && !report.written)).length,
     };
 }
 function isoOrNull(date) {
@@ -27664,8 +27709,12 @@ function isoOrNull(date) {
  * Shared by the Action and the CLI so both exit alike.
  */
 
-/** Returns the one line that explains why the run fails, or null when it passes. */
-function failureReason(failOn, result) {
+/**
+ * Returns the one line that explains why the run fails, or null when it
+ * passes. `listedIn` names where the run listed the clients, such as "the
+ * job summary".
+ */
+function failureReason(failOn, result, listedIn) {
     if (failOn === 'never')
         return null;
     const count = (statuses) => result.reports.filter((report) => statuses.includes(report.status)).length;
@@ -27681,7 +27730,79 @@ function failureReason(failOn, result) {
         return null;
     const attention = result.reports.filter(needsAttention).length;
     const detail = parts.length > 0 ? parts.join(', ') : result.problems[0];
-    return `Meta tokens need attention (fail-on: ${failOn}): ${detail}. ${attention} client(s) listed in the job summary.`;
+    return `Meta tokens need attention (fail-on: ${failOn}): ${detail}. ${attention} client(s) listed in ${listedIn}.`;
+}
+
+;// CONCATENATED MODULE: ./src/env-file-lines.ts
+/**
+ * Finds the lines of a .env file that `util.parseEnv` skips because they
+ * have no `=`, so the CLI can warn about them. The rules copy how parseEnv
+ * of Node.js 24.21 reads blank lines, comments and quoted values that span
+ * lines. A property test compares the two.
+ */
+/**
+ * Returns the numbers (from 1) of the lines without `=` that are neither
+ * blank, nor comments, nor inside a quoted value that spans lines.
+ */
+function linesWithoutEquals(text) {
+    const lines = text.split(/\r\n|\n|\r/);
+    // A value whose opening quote is not closed on its line runs on to the
+    // next line with the same quote character. Without such a line, parseEnv
+    // ends the value at the end of its line.
+    const lastLineWith = new Map();
+    lines.forEach((line, index) => {
+        for (const quote of ['"', "'", '`']) {
+            if (line.includes(quote))
+                lastLineWith.set(quote, index);
+        }
+    });
+    const skipped = [];
+    let openQuote = null;
+    let valueOnNextLine = false;
+    lines.forEach((line, index) => {
+        if (openQuote !== null) {
+            if (line.includes(openQuote))
+                openQuote = null;
+            return;
+        }
+        const trimmed = line.trim();
+        if (valueOnNextLine) {
+            // parseEnv trims the whitespace after `=` across line ends, so
+            // `NAME= ` takes the next line that is not blank as its value.
+            if (trimmed === '')
+                return;
+            valueOnNextLine = false;
+            openQuote = openedQuote(trimmed, index, lastLineWith);
+            return;
+        }
+        if (trimmed === '' || trimmed.startsWith('#'))
+            return;
+        if (!line.includes('=')) {
+            skipped.push(index + 1);
+            return;
+        }
+        // NOTE: a line that starts with `=` is left alone. parseEnv reads it in
+        // ways this function does not copy, such as `=A=1` setting A.
+        const at = line.indexOf('=');
+        if (line.slice(0, at).trim() === '')
+            return;
+        const value = line.slice(at + 1);
+        if (value !== '' && value.trim() === '') {
+            valueOnNextLine = true;
+            return;
+        }
+        openQuote = openedQuote(value.trimStart(), index, lastLineWith);
+    });
+    return skipped;
+}
+/**
+ * Returns the quote character that `value` opens and a later line closes, or
+ * null when the value is not quoted or ends on line `index`.
+ */
+function openedQuote(value, index, lastLineWith) {
+    const quote = value.charAt(0);
+    const closesLater = (lastLineWith.get(quote) ?? -1) > index;
+    return closesLater && !value.slice(1).includes(quote) ? quote : null;
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
@@ -27780,18 +27901,28 @@ function byExpiryThenPriority(a, b) {
  * emphasis and link characters show as themselves.
  */
 function escapeText(text) {
+    // Most names need nothing escaped; returning them as they are saves a
+    // copy of each name per rendering, for every client.
+    if (!TEXT_TO_ESCAPE.test(text))
+        return text;
     return collapseLines(text)
         .replace(/[\\`*_[\]|~>#]/g, (char) => `\\${char}`)
         .replace(/</g, '&lt;');
 }
+/** A character that escapeText changes, or whitespace that it trims. */
+const TEXT_TO_ESCAPE = /^\s|\s$|[\r\n\\`*_[\]|~>#<]/;
 /**
  * Escapes a sentence written by this action or redacted from Meta: line
  * breaks become spaces and `<` and `|` are escaped, but backtick code spans
  * stay, because reasons and fixes name inputs such as `github-token`.
  */
 function escapeSentence(text) {
+    if (!SENTENCE_TO_ESCAPE.test(text))
+        return text;
     return collapseLines(text).replace(/\|/g, '\\|').replace(/</g, '&lt;');
 }
+/** A character that escapeSentence changes, or whitespace that it trims. */
+const SENTENCE_TO_ESCAPE = /^\s|\s$|[\r\n|<]/;
 function collapseLines(text) {
     return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
@@ -27940,6 +28071,7 @@ function truncate(text, width) {
 
 
 
+
 const HELP = `Usage: meta-token-keeper check [options]
 
 Inspects each client's Meta access token with debug_token and prints a table
@@ -28025,7 +28157,7 @@ async function main(argv, env, io = PROCESS_IO) {
     let parsed;
     try {
         parsed = external_node_util_namespaceObject.parseArgs({
-            args: argv,
+            args: joinNegativeValues(argv),
             options: OPTIONS,
             allowPositionals: true,
         });
@@ -28046,7 +28178,7 @@ async function main(argv, env, io = PROCESS_IO) {
     }
     const log = terminalLogger(io.stderr, values.debug ?? false);
     try {
-        const fileEnv = loadEnvFile(values.dotenv, io.cwd);
+        const fileEnv = loadEnvFile(values.dotenv, io.cwd, log);
         return await cli_check(values, { ...fileEnv, ...env }, io, log);
     }
     catch (error) {
@@ -28065,6 +28197,29 @@ function checkCommand(positionals) {
     }
     return null;
 }
+/**
+ * Joins `--option -3` into `--option=-3` for options that take a value,
+ * because `parseArgs` reads `-3` as an option, and the value's own check
+ * then names what the option accepts.
+ */
+function joinNegativeValues(argv) {
+    const joined = [];
+    for (let index = 0; index < argv.length; index++) {
+        const arg = argv[index];
+        const next = argv[index + 1];
+        const name = arg.startsWith('--') ? arg.slice(2) : '';
+        const takesValue = Object.hasOwn(OPTIONS, name) &&
+            OPTIONS[name].type === 'string';
+        if (takesValue && next !== undefined && /^-\d/.test(next)) {
+            joined.push(`${arg}=${next}`);
+            index++;
+        }
+        else {
+            joined.push(arg);
+        }
+    }
+    return joined;
+}
 /** Turns a `parseArgs` error into one line that names the option. */
 function describeArgsError(error) {
     const code = error.code;
@@ -28074,6 +28229,9 @@ function describeArgsError(error) {
         return `unknown option ${option}. Run with --help for the options.`;
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+        if (message.includes('argument is ambiguous')) {
+            return `option ${option} needs a value, and the argument after it starts with -. Write a value that starts with - as ${option}=VALUE.`;
+        }
         return message.includes('does not take an argument')
             ? `option ${option} takes no value. Run with --help for the options.`
             : `option ${option} needs a value. Run with --help for the options.`;
@@ -28094,21 +28252,48 @@ function terminalLogger(stderr, debug) {
         },
     };
 }
-function loadEnvFile(path, cwd) {
+function loadEnvFile(path, cwd, log) {
     const file = (0,external_node_path_namespaceObject.resolve)(cwd, path ?? '.env');
     let text;
     try {
         text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
     }
     catch (error) {
-        const missing = error.code === 'ENOENT';
-        if (missing && path === undefined)
+        const code = error.code;
+        if (code === 'ENOENT' && path === undefined)
             return {};
-        throw new inputs_InputError(missing
+        throw new inputs_InputError(code === 'ENOENT'
             ? `--dotenv ${path} does not exist. Fix the path or leave the option out.`
-            : `--dotenv ${path ?? '.env'} could not be read (${describeError(error)}).`);
+            : code === 'EISDIR'
+                ? `--dotenv ${path ?? '.env'} is a directory. Pass the .env file itself.`
+                : `--dotenv ${path ?? '.env'} could not be read (${describeError(error)}). Check the path and the file's permissions.`);
     }
+    warnLinesWithoutEquals(text, path ?? '.env', log);
     return external_node_util_namespaceObject.parseEnv(text);
+}
+/**
+ * Warns once about the lines of a .env file that `parseEnv` skips because
+ * they have no `=`. Only line numbers are shown, because a line may hold a
+ * token.
+ */
+function warnLinesWithoutEquals(text, file, log) {
+    const skipped = linesWithoutEquals(text);
+    if (skipped.length === 0)
+        return;
+    log.warning(skipped.length === 1
+        ? `${file} line ${skipped[0]} has no \`=\`, so it was ignored. ${ENV_LINE_FIX}`
+        : `${file} lines ${lineList(skipped)} have no \`=\`, so they were ignored. ${ENV_LINE_FIX}`);
+}
+const ENV_LINE_FIX = 'Write each variable as NAME=value, or start a comment with #.';
+/** Line numbers shown in one warning before the rest are counted. */
+const LINES_SHOWN = 10;
+/** Lists line numbers as "2, 5 and 9", with at most LINES_SHOWN of them. */
+function lineList(numbers) {
+    if (numbers.length > LINES_SHOWN) {
+        const shown = numbers.slice(0, LINES_SHOWN).join(', ');
+        return `${shown} and ${numbers.length - LINES_SHOWN} more`;
+    }
+    return `${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}`;
 }
 async function cli_check(values, env, io, log) {
     checkCredentialsSet(env);
@@ -28163,7 +28348,7 @@ async function cli_check(values, env, io, log) {
     if (refreshed > 0) {
         log.info('The new tokens went to the GitHub secrets only, and this tool never prints them. The environment and the .env file keep the old tokens, which stay valid until they expire, so a later check lists them as due again; check the secrets themselves with the action.');
     }
-    const reason = failureReason(settings.failOn, result);
+    const reason = failureReason(settings.failOn, result, values.json ? 'the JSON report on stdout' : 'the table on stdout');
     if (reason)
         log.error(reason);
     return reason ? EXIT_ATTENTION : EXIT_OK;
@@ -28267,12 +28452,14 @@ function readClientsFile(path, given, cwd) {
         text = (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.resolve)(cwd, path), 'utf8');
     }
     catch (error) {
-        const missing = error.code === 'ENOENT';
-        if (missing && !given)
+        const code = error.code;
+        if (code === 'ENOENT' && !given)
             return [];
-        throw new inputs_InputError(missing
+        throw new inputs_InputError(code === 'ENOENT'
             ? `--clients-file ${path} does not exist. Fix the path or leave the option out.`
-            : `--clients-file ${path} could not be read (${describeError(error)}).`);
+            : code === 'EISDIR'
+                ? `--clients-file ${path} is a directory. Pass the clients YAML file, such as .github/meta-clients.yml.`
+                : `--clients-file ${path} could not be read (${describeError(error)}). Check the path and the file's permissions.`);
     }
     return parseClientsFile(text, path);
 }
@@ -28320,11 +28507,10 @@ const CLI_NAMES = {
     'github-api-url': '--github-api-url',
 };
 /**
- * Rewrites of messages that the shared job words for the Action (inputs,
- * job summary) into the CLI's terms. Applied in this order.
+ * Rewrites of messages that the shared job words for the Action (its
+ * inputs) into the CLI's terms. Applied in this order.
  */
 const CLI_REWRITES = [
-    [/ listed in the job summary\./g, ' listed above.'],
     [
         /no `github-token`, so the run only inspects and reports/g,
         'not refreshed without --write',

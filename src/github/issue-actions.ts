@@ -39,9 +39,9 @@ export async function createIssue(
   // unlabelled issue is not found again, so the next run would open another.
   const identifying = (labels[0] ?? '').toLowerCase()
   if (!applied.some((name) => name.toLowerCase() === identifying)) {
-    const message = `Tracking issue #${number} was created without its label "${labels[0]}", so the next run will not find it: give \`issue-token\` write access to the repository, or add the label by hand.`
-    log.error(message)
-    return { number, action: 'created', message }
+    log.error(
+      `Tracking issue #${number} was created without its label "${labels[0]}", so the next run will not find it: give \`issue-token\` write access to the repository, or add the label by hand.`,
+    )
   }
   return {
     number,
@@ -163,17 +163,27 @@ export function failed(
   step: string,
   error: unknown,
 ): IssueSyncResult {
-  const status = githubStatus(error)
-  const hint = isRateLimited(error)
-    ? ' GitHub rate-limited the request; the next run updates the issue.'
-    : status === 401 || status === 403 || status === 404
-      ? ' Check that input `issue-token` can read and write issues (workflow `permissions: issues: write`).'
-      : status === 410
-        ? ' Issues are disabled in this repository; enable them or set `tracking-issue: false`.'
-        : ''
   return {
     number,
     action: 'failed',
-    message: `Tracking issue not updated: ${step} failed (${githubErrorMessage(error)}).${hint}`,
+    message: `Tracking issue not updated: ${step} failed (${githubErrorMessage(error)}).${failureHint(error)}`,
   }
+}
+
+/** Returns the fix for a failed issue request, with a leading space, or '' when none is known. */
+function failureHint(error: unknown): string {
+  if (isRateLimited(error)) {
+    return ' GitHub rate-limited the request; the next run updates the issue.'
+  }
+  const status = githubStatus(error)
+  if (status === 401) {
+    return ' GitHub rejected input `issue-token` as invalid or expired: pass a current token, such as `${{ github.token }}`.'
+  }
+  if (status === 403 || status === 404) {
+    return ' Check that input `issue-token` can read and write issues (workflow `permissions: issues: write`).'
+  }
+  if (status === 410) {
+    return ' Issues are disabled in this repository; enable them or set `tracking-issue: false`.'
+  }
+  return ''
 }

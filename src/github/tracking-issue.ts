@@ -88,9 +88,8 @@ export async function syncTrackingIssue(
       await closeDuplicate(options, duplicate.number, keeper)
     }
   }
-  const result = await execute(options, plan)
-  log.debug(result.message)
-  return result
+  // The caller logs the result's message, once.
+  return execute(options, plan)
 }
 
 function checkContent(labels: string[], content: IssueContent): string | null {
@@ -156,7 +155,6 @@ function describeDryRun(
     none: 'would do nothing: no tracking issue is needed',
   }
   const message = `Dry run: ${verbs[plan.action]}.`
-  log.debug(message)
   return { number: keeper, action: plan.action, message }
 }
 

@@ -298,14 +298,27 @@ export function graphErrorFromFailure(
     )
   }
   if (error instanceof TypeError) {
-    const cause = (error as { cause?: { code?: unknown } }).cause
-    const code = typeof cause?.code === 'string' ? ` (${cause.code})` : ''
     return new GraphError(
-      `the Graph API request failed: ${describeError(error)}${code}`,
+      `the Graph API request failed: ${describeError(error)}${describeCause(error.cause)}`,
       { kind: 'transient' },
     )
   }
   return error
+}
+
+/**
+ * Returns " (CODE)" with the system error code of a failed `fetch`, such as
+ * ECONNREFUSED, or else " (REASON)" with fetch's own short reason, such as
+ * "bad port". A reason that could carry a URL or a query is left out, because
+ * it might contain a token.
+ */
+function describeCause(cause: unknown): string {
+  const code = (cause as { code?: unknown } | undefined)?.code
+  if (typeof code === 'string' && code !== '') return ` (${code})`
+  if (!(cause instanceof Error)) return ''
+  const reason = describeError(cause)
+  const safe = reason !== '' && reason.length <= 80 && !/[:/?=@&]/.test(reason)
+  return safe ? ` (${reason})` : ''
 }
 
 function isTimeout(error: unknown): boolean {

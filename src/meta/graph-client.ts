@@ -76,6 +76,7 @@ export class GraphClient {
     this.appsecretProof = createHmac('sha256', options.appSecret)
       .update(this.appToken)
       .digest('hex')
+    const concurrency = options.concurrency ?? 4
     this.transport = new GraphTransport({
       apiUrl: options.apiUrl,
       version: options.version,
@@ -83,7 +84,7 @@ export class GraphClient {
       timeoutMs: options.timeoutMs ?? 10_000,
       maxAttempts: Math.max(1, options.maxAttempts ?? 5),
       deadlineMs: options.deadlineMs ?? 5 * 60_000,
-      concurrency: options.concurrency ?? 4,
+      concurrency,
       log: options.log ?? null,
       sleep: options.sleep ?? defaultSleep,
       random: options.random ?? Math.random,
@@ -94,6 +95,7 @@ export class GraphClient {
       appToken: this.appToken,
       appsecretProof: this.appsecretProof,
       version: options.version,
+      concurrency,
       batchSize: Math.min(
         MAX_BATCH_SIZE,
         Math.max(1, options.batchSize ?? MAX_BATCH_SIZE),

@@ -3,6 +3,7 @@
  * a transient item retried alone, and single requests once Meta rejects
  * `debug_token` inside a batch.
  */
+import { mapLimit } from '../concurrency.ts'
 import { registerSecret } from '../redact.ts'
 import type { Logger, TokenInfo } from '../types.ts'
 import {
@@ -55,6 +56,8 @@ export interface InspectorOptions {
   appsecretProof: string
   version: string
   batchSize: number
+  /** Requests the transport sends at once. */
+  concurrency: number
   log: Logger | null
   /** Called after each chunk of tokens is settled, with the count settled so far. */
   onProgress?: (settled: number, total: number) => void
@@ -85,16 +88,23 @@ export class Inspector {
     const chunks = chunkIndices(tokens.length, this.options.batchSize)
     let done = 0
 
-    const settled = await Promise.allSettled(
-      chunks.map(async (indices) => {
+    // A chunk builds its batch request only when it starts, so for
+    // thousands of tokens only a few request bodies exist at a time. Twice
+    // the transport's concurrency keeps it busy while a chunk waits to retry
+    // an item.
+    const failures: unknown[] = []
+    await mapLimit(chunks, this.options.concurrency * 2, async (indices) => {
+      try {
         await this.inspectChunk(tokens, indices, results, guard)
-        done += indices.length
-        this.options.onProgress?.(done, tokens.length)
-      }),
-    )
+      } catch (error) {
+        failures.push(error)
+        return
+      }
+      done += indices.length
+      this.options.onProgress?.(done, tokens.length)
+    })
     guard.check()
-    const failure = settled.find((outcome) => outcome.status === 'rejected')
-    if (failure) throw failure.reason
+    if (failures.length > 0) throw failures[0]
     return results
   }
 

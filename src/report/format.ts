@@ -117,10 +117,16 @@ export function byExpiryThenPriority(a: ClientReport, b: ClientReport): number {
  * emphasis and link characters show as themselves.
  */
 export function escapeText(text: string): string {
+  // Most names need nothing escaped; returning them as they are saves a
+  // copy of each name per rendering, for every client.
+  if (!TEXT_TO_ESCAPE.test(text)) return text
   return collapseLines(text)
     .replace(/[\\`*_[\]|~>#]/g, (char) => `\\${char}`)
     .replace(/</g, '&lt;')
 }
+
+/** A character that escapeText changes, or whitespace that it trims. */
+const TEXT_TO_ESCAPE = /^\s|\s$|[\r\n\\`*_[\]|~>#<]/
 
 /**
  * Escapes a sentence written by this action or redacted from Meta: line
@@ -128,8 +134,12 @@ export function escapeText(text: string): string {
  * stay, because reasons and fixes name inputs such as `github-token`.
  */
 export function escapeSentence(text: string): string {
+  if (!SENTENCE_TO_ESCAPE.test(text)) return text
   return collapseLines(text).replace(/\|/g, '\\|').replace(/</g, '&lt;')
 }
+
+/** A character that escapeSentence changes, or whitespace that it trims. */
+const SENTENCE_TO_ESCAPE = /^\s|\s$|[\r\n|<]/
 
 function collapseLines(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim()

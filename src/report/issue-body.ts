@@ -295,11 +295,23 @@ function fitSections(sections: Section[], budget: number): void {
   }
 }
 
-/** Hides items from the end until the section is at most `target` characters long or shows none. */
+/**
+ * Hides items from the end until the section is at most `target` characters
+ * long or shows none. Once an item is hidden, the length only grows with the
+ * items shown (an item adds more than the "N more" line can lose), so a
+ * binary search finds the count. Each length check renders that line, which
+ * a search one item at a time would do thousands of times.
+ */
 function shrinkTo(section: Section, target: number): void {
-  while (section.shown > 0 && sectionLength(section) > target) {
-    section.shown--
+  if (sectionLength(section) <= target) return
+  let fits = 0
+  let tooLong = section.shown
+  while (tooLong - fits > 1) {
+    section.shown = Math.floor((fits + tooLong) / 2)
+    if (sectionLength(section) <= target) fits = section.shown
+    else tooLong = section.shown
   }
+  section.shown = fits
 }
 
 function ownerPart(report: ClientReport): string {

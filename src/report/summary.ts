@@ -72,7 +72,7 @@ function countsLine(totals: RunTotals): string {
     `**${formatCount(totals.checked)}** checked`,
     `**${formatCount(totals.refreshed)}** refreshed`,
     `**${formatCount(totals.attention)}** need a person`,
-    `**${formatCount(totals.errors)}** not checked or not refreshed`,
+    `**${formatCount(totals.unfinished)}** not checked or not refreshed`,
   ].join(' · ')
 }
 

@@ -336,10 +336,16 @@ describe('client that keeps failing', () => {
     expect(others(isolated.reports)).toEqual(others(reference.reports))
   })
 
-  it('counts the errors in the summary', () => {
+  it('counts the unfinished clients in the summary', () => {
+    // Two errors (the inspection and the write) and one expiring token
+    // whose exchange failed: none of the three got a new token.
     const errors = isolated.reports.filter((r) => r.status === 'error')
+    const unwritten = isolated.reports.filter(
+      (r) => r.status === 'expiring' && !r.written,
+    )
     expect(errors).toHaveLength(2)
-    expect(isolated.run.summary).toContain('**2** not checked or not refreshed')
+    expect(unwritten).toHaveLength(1)
+    expect(isolated.run.summary).toContain('**3** not checked or not refreshed')
   })
 })
 

@@ -3,7 +3,7 @@
  * `tokens`, each token masked, and one-line errors for a missing file or a
  * client passed twice.
  */
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type Sandbox } from '../sim/index.ts'
@@ -108,9 +108,7 @@ describe('report over the output limit', () => {
       )
 
       const report = run.outputs.report ?? ''
-      const everyone = JSON.parse(
-        await readFile(run.outputs['report-file'] ?? '', 'utf8'),
-      ) as ClientReport[]
+      const everyone = JSON.parse(run.reportFileText) as ClientReport[]
       const shown = JSON.parse(report) as ClientReport[]
       expect(everyone).toHaveLength(3000)
       expect(Buffer.byteLength(report)).toBeLessThanOrEqual(1_000_000)

@@ -69,8 +69,9 @@ async function editClientsFile(
   await writeFile(path, stringify({ ...file, clients: change(file.clients) }))
 }
 
+/** Every client's report: `report` may keep only those to act on, `report-file` keeps all. */
 function reportOf(run: ActionRun): ClientReport[] {
-  return JSON.parse(run.outputs.report ?? '[]') as ClientReport[]
+  return JSON.parse(run.reportFileText || '[]') as ClientReport[]
 }
 
 /** Lines of the `## Heading` section up to the next heading or `<details>`. */

@@ -552,6 +552,22 @@ describe('syncTrackingIssue', () => {
       expect(outcome.message).toContain('`issue-token`')
       expect(outcome.message).toContain('issues: write')
     })
+
+    it('calls a rejected issue-token invalid', async () => {
+      const api = createIssuesApi()
+      server.use(
+        api.route('get', '/repos/:owner/:repo/issues', () =>
+          githubError(401, 'Bad credentials'),
+        ),
+      )
+
+      const outcome = await sync(PROBLEMS).result
+
+      expect(outcome.message).toBe(
+        'Tracking issue not updated: listing the issues labelled "meta-tokens" failed (401 Bad credentials). GitHub rejected input `issue-token` as invalid or expired: pass a current token, such as `${{ github.token }}`.',
+      )
+      expect(outcome.message).not.toContain('issues: write')
+    })
   })
 
   it('reports a failed edit', async () => {
@@ -577,9 +593,25 @@ describe('syncTrackingIssue', () => {
     const { result, lines } = sync(PROBLEMS)
     const outcome = await result
 
-    expect(outcome).toMatchObject({ number: 1, action: 'created' })
-    expect(outcome.message).toContain('without its label "meta-tokens"')
-    expect(lines.some((line) => line.level === 'error')).toBe(true)
+    const errors = lines.filter((line) => line.level === 'error')
+    expect(outcome).toEqual({
+      number: 1,
+      action: 'created',
+      message: 'Tracking issue #1 created.',
+    })
+    expect(errors).toHaveLength(1)
+    expect(errors[0]?.message).toContain('without its label "meta-tokens"')
+  })
+
+  it('leaves logging the outcome to the caller', async () => {
+    const api = createIssuesApi()
+    server.use(...api.handlers)
+
+    const { result, lines } = sync(PROBLEMS)
+    const outcome = await result
+
+    expect(outcome.message).toBe('Tracking issue #1 created.')
+    expect(lines.map((line) => line.message)).not.toContain(outcome.message)
   })
 
   it('refuses a body over 65,536 characters', async () => {
@@ -656,6 +688,7 @@ describe('syncTrackingIssue', () => {
 
         expect(outcome.action).toBe(scenario.action)
         expect(outcome.message).toMatch(/^Dry run: would /)
+        expect(lines.map((line) => line.message)).not.toContain(outcome.message)
         expect(api.mutating()).toHaveLength(0)
         if (scenario.name === 'duplicates') {
           expect(lines.map((line) => line.message)).toContain(

@@ -31,6 +31,7 @@ export const MESSAGE_BUILDERS = new Set([
   'accessDiagnostic',
   'describeNotFound',
   'failed',
+  'failureHint',
   'checkContent',
   'checkCommand',
   'describeArgsError',

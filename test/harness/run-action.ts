@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
@@ -26,6 +26,8 @@ export interface ActionRun {
   durationMs: number
   /** `performance.now()` in this process just before the spawn, to time the child against other events here. */
   spawnedAt: number
+  /** Contents of the file the `report-file` output names, read before the run's folder is removed; '' when there is none. */
+  reportFileText: string
   /** Peak resident set size of the child in bytes, when the platform reports it. */
   maxRssBytes: number | null
 }
@@ -90,7 +92,7 @@ export async function runnerEnvironment(
     GITHUB_WORKFLOW: 'Meta tokens',
     GITHUB_EVENT_NAME: 'schedule',
     GITHUB_WORKSPACE: options.workspace ?? ROOT,
-    RUNNER_TEMP: tmpdir(),
+    RUNNER_TEMP: dirname(files.output),
   }
 
   const specs = await actionInputs()
@@ -166,12 +168,17 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const durationMs = performance.now() - started
 
   const outputFile = await readFile(files.output, 'utf8')
+  const outputs = parseOutputFile(outputFile)
+  const reportFile = outputs['report-file']
   const run: ActionRun = {
     exitCode,
     stdout,
     stderr,
-    outputs: parseOutputFile(outputFile),
+    outputs,
     outputFile,
+    reportFileText: reportFile
+      ? await readFile(reportFile, 'utf8').catch(() => '')
+      : '',
     summary: await readFile(files.summary, 'utf8'),
     durationMs,
     spawnedAt: started,

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import {
   classifyMetaError,
@@ -251,8 +252,50 @@ describe('graphErrorFromFailure', () => {
     expect(error.message).toContain('ECONNRESET')
   })
 
+  it('names the code of a refused connection', async () => {
+    const failure = await fetch(`http://127.0.0.1:${await closedPort()}/`).then(
+      () => null,
+      (error: unknown) => error,
+    )
+    const error = graphErrorFromFailure(failure, 10_000) as GraphError
+    expect(error.message).toBe(
+      'the Graph API request failed: fetch failed (ECONNREFUSED)',
+    )
+  })
+
+  it('names the reason without a code', async () => {
+    // fetch blocks port 1 before it connects, with no system error code.
+    const failure = await fetch('http://127.0.0.1:1/').then(
+      () => null,
+      (error: unknown) => error,
+    )
+    const error = graphErrorFromFailure(failure, 10_000) as GraphError
+    expect(error.message).toBe(
+      'the Graph API request failed: fetch failed (bad port)',
+    )
+  })
+
+  it('leaves out a reason with a URL', () => {
+    const failure = new TypeError('fetch failed', {
+      cause: new Error(
+        'redirect to https://graph.example.test/?access_token=x',
+      ),
+    })
+    const error = graphErrorFromFailure(failure, 10_000) as GraphError
+    expect(error.message).toBe('the Graph API request failed: fetch failed')
+  })
+
   it('passes other errors through', () => {
     const bug = new RangeError('bug')
     expect(graphErrorFromFailure(bug, 10_000)).toBe(bug)
   })
 })
+
+/** Returns a port on 127.0.0.1 that nothing listens on any more. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  const { port } = server.address() as AddressInfo
+  await new Promise((done) => server.close(done))
+  return port
+}

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   byExpiryThenPriority,
@@ -115,6 +116,52 @@ describe('escaping', () => {
   it('keeps code spans in sentences', () => {
     expect(escapeSentence('Set `github-token` | <now>\r\nplease')).toBe(
       'Set `github-token` \\| &lt;now> please',
+    )
+  })
+
+  // The escaping without the shortcut for text that needs none.
+  const collapse = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ').trim()
+  const fullText = (text: string) =>
+    collapse(text)
+      .replace(/[\\`*_[\]|~>#]/g, (char) => `\\${char}`)
+      .replace(/</g, '&lt;')
+  const fullSentence = (text: string) =>
+    collapse(text).replace(/\|/g, '\\|').replace(/</g, '&lt;')
+  const textArbitrary = fc.string({
+    unit: fc.constantFrom(
+      'a',
+      'Z',
+      '1',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '\u00a0',
+      '\u2028',
+      '\\',
+      '`',
+      '*',
+      '_',
+      '[',
+      ']',
+      '|',
+      '~',
+      '>',
+      '#',
+      '<',
+      '&',
+      'é',
+    ),
+    maxLength: 12,
+  })
+
+  it('matches the full escaping on any text', () => {
+    fc.assert(
+      fc.property(textArbitrary, (text) => {
+        expect(escapeText(text)).toBe(fullText(text))
+        expect(escapeSentence(text)).toBe(fullSentence(text))
+      }),
+      { numRuns: 2000 },
     )
   })
 })

@@ -7,7 +7,7 @@ const TOTALS: RunTotals = {
   checked: 16,
   refreshed: 1,
   attention: 15,
-  errors: 0,
+  unfinished: 0,
 }
 
 function tableRows(markdown: string): string[][] {
@@ -78,7 +78,7 @@ describe('renderSummary', () => {
           expiresAt: '2027-02-01T00:00:00Z',
         }),
       ],
-      { checked: 1, refreshed: 1, attention: 0, errors: 0 },
+      { checked: 1, refreshed: 1, attention: 0, unfinished: 0 },
       { dryRun: false, notes: [] },
     )
     expect(tableRows(text)[0]?.slice(1, 5)).toEqual([
@@ -99,7 +99,7 @@ describe('renderSummary', () => {
           tokenType: 'UNKNOWN',
         }),
       ],
-      { checked: 1, refreshed: 0, attention: 1, errors: 1 },
+      { checked: 1, refreshed: 0, attention: 1, unfinished: 1 },
       { dryRun: false, notes: [] },
     )
     const row = tableRows(text)[0] as string[]
@@ -133,7 +133,7 @@ describe('renderSummary', () => {
   it('renders no table without reports', () => {
     const text = renderSummary(
       [],
-      { checked: 0, refreshed: 0, attention: 0, errors: 0 },
+      { checked: 0, refreshed: 0, attention: 0, unfinished: 0 },
       { dryRun: false, notes: [] },
     )
     expect(text).toContain('No client token was checked.')

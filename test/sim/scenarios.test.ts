@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtemp, readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
@@ -230,4 +230,53 @@ describe('scripts/sandbox.ts', () => {
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
   })
+
+  it('prints usage with --help', () => {
+    const result = runSandboxScript(['--help'])
+
+    expect(result.status).toBe(0)
+    expect(result.stderr).toBe('')
+    expect(result.stdout).toMatch(/^Usage: npx node scripts\/sandbox\.ts/)
+    for (const option of [
+      '--clients N',
+      '--due-fraction SHARE',
+      '--latency-graph MS',
+      '--latency-github MS',
+      '--failure-rate SHARE',
+      '--seed N',
+      '--repository OWNER/REPO',
+      '--clients-file PATH',
+      '-h, --help',
+    ]) {
+      expect(result.stdout, option).toContain(option)
+    }
+  })
+
+  it('rejects an unknown option', () => {
+    const result = runSandboxScript(['--bogus'])
+
+    expect(result.status).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe(
+      'error: unknown option --bogus. Run with --help for the options.\n',
+    )
+  })
+
+  it('names an option without its value', () => {
+    const result = runSandboxScript(['--seed'])
+
+    expect(result.status).toBe(2)
+    expect(result.stderr).toBe(
+      'error: option --seed needs a value. Run with --help for the options.\n',
+    )
+  })
 })
+
+/** Runs scripts/sandbox.ts with `args` on Node.js 24 and waits for it to exit. */
+function runSandboxScript(args: string[]) {
+  return spawnSync(
+    join(ROOT, 'node_modules/.bin/node'),
+    ['scripts/sandbox.ts', ...args],
+    { cwd: ROOT, encoding: 'utf8', timeout: 20_000 },
+  )
+}
