@@ -2778,24 +2778,16 @@ function reportOutput(reports, items) {
     core/* warning */.$e(`The report of ${plural(reports.length, 'client')} is over GitHub's 1 MB limit for an output, so \`report\` lists only ${plural(kept.length, 'client')} a person must act on. Read every client from the file named by \`report-file\`.`);
     return `[${kept.join(',')}]`;
 }
-/** Reports written to the file per chunk: about 40 KB, below V8's large-object size. */
-const REPORT_FILE_CHUNK = 100;
+/** Reports written to the file per chunk. */
+const REPORT_FILE_CHUNK = 500;
 /**
  * Writes every client's report under RUNNER_TEMP as a JSON array, one client
- * per line, and returns the path. `items` are the reports as JSON. Each chunk
- * goes to the file as a string, which Node.js encodes without a Buffer.
+ * per line, and returns the path. `items` are the reports as JSON.
  */
 async function writeReportFile(items) {
     const directory = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
     const path = (0,external_node_path_.join)(directory, `meta-token-keeper-report-${process.pid}.json`);
-    const file = await (0,promises_.open)(path, 'w');
-    try {
-        for (const chunk of jsonArrayChunks(items))
-            await file.write(chunk);
-    }
-    finally {
-        await file.close();
-    }
+    await (0,promises_.writeFile)(path, jsonArrayChunks(items));
     return path;
 }
 /** Yields a JSON array of `items` in pieces of REPORT_FILE_CHUNK lines. */
