@@ -1,13 +1,16 @@
 /**
  * The first moments of a run, before the rest of the Action loads: read the
  * inputs from the runner's environment and, when they are valid, send every
- * token to Meta's `debug_token` at once. Loading @actions/core, Octokit and
- * the YAML parser, and reading the clients file, then overlap with Meta's
- * answer instead of delaying the first request.
+ * token that the clients file does not ignore to Meta's `debug_token` at
+ * once. Loading @actions/core, Octokit and the YAML parser, and validating
+ * the clients file, then overlap with Meta's answer instead of delaying the
+ * first request.
  *
  * Nothing here prints. A problem with the inputs only means no early start:
  * main.ts reads the same inputs again through @actions/core and reports it.
  */
+import { readFileSync } from 'node:fs'
+import { readClientsFileLines } from './clients-file-lines.ts'
 import { readInputs } from './inputs.ts'
 import { readPassedTokens, type PassedTokens } from './clients.ts'
 import { GraphClient } from './meta/graph-client.ts'
@@ -33,7 +36,11 @@ export function startEarly(env: NodeJS.ProcessEnv): EarlyStart | null {
   try {
     const inputs = readInputs(getInput, env)
     const passed = readPassedTokens(inputs)
-    const all = [...passed.tokens, ...passed.secrets]
+    const ignored = ignoredSecrets(inputs.clientsFile)
+    if (ignored === null) return null
+    const all = [...passed.tokens, ...passed.secrets].filter(
+      (item) => !ignored.has(item.secret),
+    )
     if (all.length === 0) return null
 
     const { settings } = inputs
@@ -50,6 +57,29 @@ export function startEarly(env: NodeJS.ProcessEnv): EarlyStart | null {
   } catch {
     return null
   }
+}
+
+/**
+ * Returns the secrets the clients file marks `ignore: true`, so that their
+ * tokens never reach Meta: none when the file does not exist, and null when
+ * the file needs the YAML parser, which loads later (then the inspection
+ * waits for it).
+ */
+function ignoredSecrets(path: string): Set<string> | null {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
+    return missing ? new Set() : null
+  }
+  const entries = readClientsFileLines(text)
+  if (entries === null) return null
+  return new Set(
+    entries
+      .filter((entry) => entry.fields?.ignore === true)
+      .map((entry) => entry.key.toUpperCase()),
+  )
 }
 
 type Line = [level: keyof Logger, message: string, title?: string]

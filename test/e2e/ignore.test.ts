@@ -1,0 +1,70 @@
+/**
+ * A client the clients file marks `ignore: true` is left out of the run
+ * entirely: its token never reaches Meta, with or without the early start.
+ */
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parse, stringify } from 'yaml'
+import { startSandbox, type Sandbox } from '../sim/index.ts'
+import {
+  createWorkspace,
+  runOnAgency,
+  type AgencyWorkspace,
+} from '../harness/agency-run.ts'
+import type { ClientReport } from '../../src/types.ts'
+
+let sandbox: Sandbox
+let workspace: AgencyWorkspace
+let ignoredSecret: string
+let clientsFile: string
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ clients: 16 })
+  workspace = await createWorkspace(sandbox)
+  clientsFile = join(workspace.directory, '.github/meta-clients.yml')
+  const file = parse(await readFile(clientsFile, 'utf8')) as {
+    clients: Record<string, Record<string, unknown>>
+  }
+  ignoredSecret = sandbox.scenario.clients[0]?.secret ?? ''
+  file.clients[ignoredSecret] = { ...file.clients[ignoredSecret], ignore: true }
+  await writeFile(clientsFile, stringify(file))
+})
+
+afterAll(async () => {
+  await sandbox?.close()
+})
+
+async function runAndCount(): Promise<{
+  report: ClientReport[]
+  inspected: number
+}> {
+  const before = sandbox.counters().debugTokens
+  const run = await runOnAgency(sandbox, workspace, { 'dry-run': 'true' })
+  return {
+    report: JSON.parse(run.outputs.report ?? '[]') as ClientReport[],
+    inspected: sandbox.counters().debugTokens - before,
+  }
+}
+
+describe('ignore: true', () => {
+  it('never sends the ignored token to Meta', async () => {
+    const { report, inspected } = await runAndCount()
+
+    expect(inspected).toBe(15)
+    expect(report).toHaveLength(15)
+    expect(report.map((client) => client.secret)).not.toContain(ignoredSecret)
+  })
+
+  it('holds in a file only the YAML parser reads', async () => {
+    // A flow-style map is outside the common layout, so the inspection
+    // waits for the full parse.
+    const file = parse(await readFile(clientsFile, 'utf8')) as object
+    await writeFile(clientsFile, stringify(file, { collectionStyle: 'flow' }))
+
+    const { report, inspected } = await runAndCount()
+
+    expect(inspected).toBe(15)
+    expect(report.map((client) => client.secret)).not.toContain(ignoredSecret)
+  })
+})
