@@ -1,27 +1,179 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 5864:
+/***/ 9116:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ readClientsFileLines)
+/* harmony export */ });
+/**
+ * A line reader for the layout nearly every clients file has: `clients:`,
+ * then one secret name per line, each followed by its fields as
+ * `field: value`, one per line. For a file of 5,000 clients (450 KB) the
+ * YAML parser allocated about 240 MB in all while it built the document
+ * (sampled in the bundled action on Node 24), and this reader about 6 MB.
+ * Anything beyond that layout (flow
+ * style, anchors, aliases, tags, block or multi-line scalars, escapes,
+ * numbers, tabs, uneven indentation) makes it return null, and the caller
+ * parses the file with the YAML parser instead.
+ */
+const TOP_KEY_LINE = /^clients:(?: +(?:#.*)?)?$/;
+const ENTRY_KEY_LINE = /^([A-Za-z_]\w*):(?: +(?:#.*)?)?$/;
+const FIELD_LINE = /^([a-z]+):(?: +(.*))?$/;
+const QUOTED_VALUE = /^(?:"([^"\\]*)"|'([^']*)')(?: +(?:#.*)?)?$/;
+/** YAML ends an implicit key this many characters after its start. */
+const MAX_IMPLICIT_KEY_LENGTH = 1024;
+/**
+ * Reads a clients file in the common block layout. Returns its entries in
+ * file order, or null when the text uses anything else, duplicates included,
+ * so that the YAML parser reads it and reports any problem with its line.
+ */
+function readClientsFileLines(text) {
+    if (hasUnsupportedCharacter(text))
+        return null;
+    const entries = [];
+    let sawTopKey = false;
+    let entryIndent = 0;
+    let fieldIndent = 0;
+    let current = null;
+    const lines = text.split(/\r?\n/);
+    for (let index = 0; index < lines.length; index++) {
+        const content = lines[index];
+        const indent = leadingSpaces(content);
+        const rest = content.slice(indent);
+        if (rest === '' || rest.startsWith('#'))
+            continue;
+        if (indent === 0) {
+            if (sawTopKey || !TOP_KEY_LINE.test(rest))
+                return null;
+            sawTopKey = true;
+            continue;
+        }
+        if (!sawTopKey)
+            return null;
+        entryIndent ||= indent;
+        if (indent === entryIndent) {
+            current = readEntryKey(rest, index + 1);
+            if (!current)
+                return null;
+            entries.push(current);
+            fieldIndent = 0;
+            continue;
+        }
+        fieldIndent ||= indent;
+        if (!current || indent < entryIndent || indent !== fieldIndent) {
+            return null;
+        }
+        const field = readField(rest);
+        current.fields ??= {};
+        if (!field || Object.hasOwn(current.fields, field.name))
+            return null;
+        current.fields[field.name] = field.value;
+    }
+    return entries;
+}
+/**
+ * True when `text` has a character the reader leaves to the YAML parser: a
+ * tab or another control character, a carriage return outside CRLF, the
+ * byte order mark, a Unicode line separator or a non-character.
+ */
+function hasUnsupportedCharacter(text) {
+    for (let index = 0; index < text.length; index++) {
+        const code = text.charCodeAt(index);
+        if (code === 0x0a)
+            continue;
+        if (code === 0x0d) {
+            if (text.charCodeAt(index + 1) === 0x0a)
+                continue;
+            return true;
+        }
+        if (code < 0x20 || (code >= 0x7f && code <= 0x9f))
+            return true;
+        if (code === 0x2028 || code === 0x2029)
+            return true;
+        if (code === 0xfeff || code === 0xfffe || code === 0xffff)
+            return true;
+    }
+    return false;
+}
+function leadingSpaces(content) {
+    let count = 0;
+    while (content.charCodeAt(count) === 32)
+        count++;
+    return count;
+}
+function readEntryKey(rest, line) {
+    const key = ENTRY_KEY_LINE.exec(rest)?.[1];
+    if (key === undefined || key.length > MAX_IMPLICIT_KEY_LENGTH)
+        return null;
+    // A key such as `null` or `True` resolves to another value.
+    if (resolvePlain(key) !== key)
+        return null;
+    return { key, line, fields: null };
+}
+function readField(rest) {
+    const match = FIELD_LINE.exec(rest);
+    if (!match)
+        return null;
+    const value = readValue(match[2] ?? '');
+    if (value === undefined)
+        return null;
+    return { name: match[1], value };
+}
+/** Reads the text after `field:`. Returns undefined when the YAML parser must read it. */
+function readValue(text) {
+    const quoted = QUOTED_VALUE.exec(text);
+    if (quoted)
+        return quoted[1] ?? quoted[2];
+    // A comment starts at a `#` that follows a space, or that starts the value.
+    const commentAt = text.startsWith('#') ? 0 : text.indexOf(' #');
+    const plain = (commentAt === -1 ? text : text.slice(0, commentAt)).trimEnd();
+    return resolvePlain(plain);
+}
+const NULL_WORD = /^(?:~|null|Null|NULL)?$/;
+const TRUE_WORD = /^(?:true|True|TRUE)$/;
+const FALSE_WORD = /^(?:false|False|FALSE)$/;
+/** ASCII only: a Unicode property class would load ICU data for one check. */
+const STRING_START = /^[A-Za-z_]/;
+const MAP_INDICATOR = /: |:$/;
+/**
+ * Resolves a one-line plain scalar as the core schema of YAML 1.2 does (the
+ * `yaml` package's default): null, a boolean, or else a string. Returns
+ * undefined for text the reader leaves to the YAML parser. That is text
+ * that does not start with an ASCII letter or `_`, such as a number or an
+ * indicator (`&`, `*`, `!`, `"`, `[`), and text with `: ` or a final `:`,
+ * which start a map.
+ */
+function resolvePlain(text) {
+    if (NULL_WORD.test(text))
+        return null;
+    if (TRUE_WORD.test(text))
+        return true;
+    if (FALSE_WORD.test(text))
+        return false;
+    if (!STRING_START.test(text) || MAP_INDICATOR.test(text))
+        return undefined;
+    return text;
+}
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  $h: () => (/* binding */ NAME_RULE),
-  Bo: () => (/* binding */ buildClients),
-  J7: () => (/* binding */ readPassedTokens),
-  $i: () => (/* binding */ showName)
-});
 
-// UNUSED EXPORTS: displayNameFromSecret, parseSecretsInput, parseTokensInput
+/***/ }),
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __nccwpck_require__(8422);
-// EXTERNAL MODULE: ./src/redact.ts
-var redact = __nccwpck_require__(6670);
-;// CONCATENATED MODULE: ./src/clients.ts
+/***/ 9071:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $h: () => (/* binding */ NAME_RULE),
+/* harmony export */   $i: () => (/* binding */ showName),
+/* harmony export */   Bo: () => (/* binding */ buildClients),
+/* harmony export */   J7: () => (/* binding */ readPassedTokens)
+/* harmony export */ });
+/* unused harmony exports parseTokensInput, parseSecretsInput, displayNameFromSecret */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6670);
 /**
  * The client list: tokens from the `tokens`, `tokens-file` and `secrets`
  * inputs, joined with the clients file's settings for each secret (display
@@ -55,11 +207,11 @@ function parseTokensInput(text, source = 'Input `tokens`') {
         const at = content.indexOf('=');
         const where = `${source} line ${line}`;
         if (at === -1) {
-            throw new inputs/* InputError */.dz(`${where} has no \`=\`. Write each line as SECRET_NAME=\${{ secrets.SECRET_NAME }}.`);
+            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${where} has no \`=\`. Write each line as SECRET_NAME=\${{ secrets.SECRET_NAME }}.`);
         }
         const name = content.slice(0, at).trim();
-        if ((0,redact/* looksLikeCredential */.Pv)(name)) {
-            throw new inputs/* InputError */.dz(`${where}: the text before \`=\` looks like an access token, not a secret name, so it is not shown. Write each line as SECRET_NAME=\${{ secrets.SECRET_NAME }}.`);
+        if ((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .looksLikeCredential */ .Pv)(name)) {
+            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${where}: the text before \`=\` looks like an access token, not a secret name, so it is not shown. Write each line as SECRET_NAME=\${{ secrets.SECRET_NAME }}.`);
         }
         const secret = checkedName(name, where);
         const value = content.slice(at + 1).trimStart();
@@ -67,7 +219,7 @@ function parseTokensInput(text, source = 'Input `tokens`') {
         checkValue(token, secret, where);
         const first = firstLine.get(secret);
         if (first !== undefined) {
-            throw new inputs/* InputError */.dz(`${where}: ${secret} is listed twice (first on line ${first}; GitHub secret names ignore case). Remove one of the two lines.`);
+            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${where}: ${secret} is listed twice (first on line ${first}; GitHub secret names ignore case). Remove one of the two lines.`);
         }
         firstLine.set(secret, line);
         parsed.push({ secret, token, line, trimmed: token !== value });
@@ -86,13 +238,13 @@ function readPassedTokens(sources) {
         const source = `Input \`tokens-file\` (${sources.tokensFile})`;
         const fromFile = parseTokensInput(readTokensFile(sources.tokensFile), source);
         if (fromFile.length === 0) {
-            throw new inputs/* InputError */.dz(`Input \`tokens-file\`: ${(0,inputs/* quote */.hD)(sources.tokensFile)} has no SECRET_NAME=token line, so the earlier step that writes it probably failed. Check that step's log and re-run.`);
+            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input \`tokens-file\`: ${(0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(sources.tokensFile)} has no SECRET_NAME=token line, so the earlier step that writes it probably failed. Check that step's log and re-run.`);
         }
         const inInput = new Map(tokens.map((item) => [item.secret, item.line]));
         for (const item of fromFile) {
             const line = inInput.get(item.secret);
             if (line !== undefined) {
-                throw new inputs/* InputError */.dz(`${source} line ${item.line}: ${item.secret} is also on line ${line} of \`tokens\`. Pass each client once.`);
+                throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${source} line ${item.line}: ${item.secret} is also on line ${line} of \`tokens\`. Pass each client once.`);
             }
         }
         tokens.push(...fromFile);
@@ -104,36 +256,36 @@ function readPassedTokens(sources) {
 }
 function readTokensFile(path) {
     try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8');
     }
     catch (error) {
         const code = error.code;
-        throw new inputs/* InputError */.dz(code === 'ENOENT'
-            ? `Input \`tokens-file\` names ${(0,inputs/* quote */.hD)(path)}, which does not exist. Write the file in an earlier step or fix the path.`
-            : `Input \`tokens-file\`: ${(0,inputs/* quote */.hD)(path)} could not be read (${code ?? 'unknown error'}). Check the path and its permissions.`);
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(code === 'ENOENT'
+            ? `Input \`tokens-file\` names ${(0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(path)}, which does not exist. Write the file in an earlier step or fix the path.`
+            : `Input \`tokens-file\`: ${(0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(path)} could not be read (${code ?? 'unknown error'}). Check the path and its permissions.`);
     }
 }
 function registerValue(line) {
     const at = line.indexOf('=');
     if (at === -1) {
-        (0,redact/* registerSecret */.cl)(line.trim());
+        (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(line.trim());
         return;
     }
     const value = line.slice(at + 1);
-    (0,redact/* registerSecret */.cl)(value);
-    (0,redact/* registerSecret */.cl)(value.trim());
+    (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(value);
+    (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(value.trim());
     // A token written where the name belongs, as in `TOKEN=SECRET_NAME`.
     const name = line.slice(0, at).trim();
-    if ((0,redact/* looksLikeCredential */.Pv)(name))
-        (0,redact/* registerSecret */.cl)(name);
+    if ((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .looksLikeCredential */ .Pv)(name))
+        (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(name);
 }
 /** Returns the upper-cased name, or throws InputError naming the rule. */
 function checkedName(name, where) {
     if (name === '') {
-        throw new inputs/* InputError */.dz(`${where} has no secret name before \`=\`. Write it as SECRET_NAME=\${{ secrets.SECRET_NAME }}.`);
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${where} has no secret name before \`=\`. Write it as SECRET_NAME=\${{ secrets.SECRET_NAME }}.`);
     }
-    if (!(0,inputs/* isValidSecretName */.Eg)(name)) {
-        throw new inputs/* InputError */.dz(`${where}: secret name ${showName(name)} is invalid. Use the GitHub secret's name: ${NAME_RULE}.`);
+    if (!(0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .isValidSecretName */ .Eg)(name)) {
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${where}: secret name ${showName(name)} is invalid. Use the GitHub secret's name: ${NAME_RULE}.`);
     }
     return name.toUpperCase();
 }
@@ -142,18 +294,18 @@ function checkedName(name, where) {
  * because a line such as `TOKEN=` may carry a token where the name belongs.
  */
 function showName(name) {
-    if (name.length > 48 || (0,redact/* redact */.E$)(name) !== name)
+    if (name.length > 48 || (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(name) !== name)
         return '(not shown)';
-    return (0,inputs/* quote */.hD)(name);
+    return (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(name);
 }
 /** Throws InputError when a token is empty or the text `undefined` or `null`, which a missing or misspelled secret gives. */
 function checkValue(token, secret, where) {
     const missing = `so the secret is probably missing or its name misspelled. Check that \`\${{ secrets.${secret} }}\` names an existing secret.`;
     if (token === '') {
-        throw new inputs/* InputError */.dz(`${where}: ${secret} is empty, ${missing}`);
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${where}: ${secret} is empty, ${missing}`);
     }
     if (/^(undefined|null)$/i.test(token)) {
-        throw new inputs/* InputError */.dz(`${where}: ${secret} is the text "${token.toLowerCase()}", ${missing}`);
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${where}: ${secret} is the text "${token.toLowerCase()}", ${missing}`);
     }
 }
 /**
@@ -176,7 +328,7 @@ function parseSecretsInput(json, prefix) {
             continue;
         const upper = key.toUpperCase();
         if (typeof value !== 'string') {
-            throw new inputs/* InputError */.dz(`Input \`secrets\`: the value of ${showName(key)} must be a string, got ${describeJsonType(value)}. Pass \`\${{ toJSON(secrets) }}\` or a JSON object of secret names to strings.`);
+            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input \`secrets\`: the value of ${showName(key)} must be a string, got ${describeJsonType(value)}. Pass \`\${{ toJSON(secrets) }}\` or a JSON object of secret names to strings.`);
         }
         if (!upper.startsWith(expectedPrefix))
             continue;
@@ -186,7 +338,7 @@ function parseSecretsInput(json, prefix) {
         checkValue(token, secret, where);
         const earlier = seen.get(secret);
         if (earlier !== undefined) {
-            throw new inputs/* InputError */.dz(`${where} has both ${showName(earlier)} and ${showName(key)}, which GitHub treats as one secret name. Keep one of them.`);
+            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${where} has both ${showName(earlier)} and ${showName(key)}, which GitHub treats as one secret name. Keep one of them.`);
         }
         seen.set(secret, key);
         tokens.push({ secret, token, trimmed: token !== value });
@@ -196,8 +348,8 @@ function parseSecretsInput(json, prefix) {
 function registerClientValues(object, prefix) {
     for (const [key, value] of Object.entries(object)) {
         if (typeof value === 'string' && key.toUpperCase().startsWith(prefix)) {
-            (0,redact/* registerSecret */.cl)(value);
-            (0,redact/* registerSecret */.cl)(value.trim());
+            (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(value);
+            (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(value.trim());
         }
     }
 }
@@ -209,10 +361,10 @@ function parseJsonObject(json) {
     catch {
         // The parser's message quotes the text around the error, which may be a
         // token, so it is not passed on.
-        throw new inputs/* InputError */.dz('Input `secrets` is not valid JSON. Pass `${{ toJSON(secrets) }}`, or list the client secrets in `tokens` instead.');
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('Input `secrets` is not valid JSON. Pass `${{ toJSON(secrets) }}`, or list the client secrets in `tokens` instead.');
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new inputs/* InputError */.dz(`Input \`secrets\` must be a JSON object of secret names to values, got ${describeJsonType(value)}. Pass \`\${{ toJSON(secrets) }}\`.`);
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input \`secrets\` must be a JSON object of secret names to values, got ${describeJsonType(value)}. Pass \`\${{ toJSON(secrets) }}\`.`);
     }
     return value;
 }
@@ -250,7 +402,7 @@ function buildClients(options) {
     const prefix = options.secretPrefix ?? DEFAULT_PREFIX;
     const passed = mergePassed(options.tokens, options.secrets);
     if (passed.length === 0) {
-        throw new inputs/* InputError */.dz(`No client token found: pass \`tokens\` lines or \`secrets\` with names starting with ${prefix}.`);
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`No client token found: pass \`tokens\` lines or \`secrets\` with names starting with ${prefix}.`);
     }
     const entries = new Map(options.entries.map((entry) => [entry.secret, entry]));
     const clients = [];
@@ -264,7 +416,7 @@ function buildClients(options) {
         }
         const earlier = secretOfToken.get(token);
         if (earlier !== undefined) {
-            throw new inputs/* InputError */.dz(`${earlier} and ${secret} contain the same token, so a refresh would exchange it twice. Pass the token under one secret name, or give each client its own token.`);
+            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`${earlier} and ${secret} contain the same token, so a refresh would exchange it twice. Pass the token under one secret name, or give each client its own token.`);
         }
         secretOfToken.set(token, secret);
         if (trimmed) {
@@ -296,7 +448,7 @@ function mergePassed(tokens, secrets) {
             merged.push(item);
         }
         else if (earlier.token !== item.token) {
-            throw new inputs/* InputError */.dz(`Inputs \`tokens\` and \`secrets\` both pass ${item.secret}, with different values. Pass each client once.`);
+            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Inputs \`tokens\` and \`secrets\` both pass ${item.secret}, with different values. Pass each client once.`);
         }
     }
     return merged;
@@ -340,19 +492,25 @@ async function mapLimit(items, limit, task) {
 /* harmony export */   w: () => (/* binding */ startEarly)
 /* harmony export */ });
 /* unused harmony export DeferredLog */
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8422);
-/* harmony import */ var _clients_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5864);
-/* harmony import */ var _meta_graph_client_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(237);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _clients_file_lines_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9116);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
+/* harmony import */ var _clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9071);
+/* harmony import */ var _meta_graph_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(237);
 /**
  * The first moments of a run, before the rest of the Action loads: read the
  * inputs from the runner's environment and, when they are valid, send every
- * token to Meta's `debug_token` at once. Loading @actions/core, Octokit and
- * the YAML parser, and reading the clients file, then overlap with Meta's
- * answer instead of delaying the first request.
+ * token that the clients file does not ignore to Meta's `debug_token` at
+ * once. Loading @actions/core, Octokit and the YAML parser, and validating
+ * the clients file, then overlap with Meta's answer instead of delaying the
+ * first request.
  *
  * Nothing here prints. A problem with the inputs only means no early start:
  * main.ts reads the same inputs again through @actions/core and reports it.
  */
+
+
 
 
 
@@ -364,14 +522,17 @@ async function mapLimit(items, limit, task) {
 function startEarly(env) {
     const getInput = (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
     try {
-        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .readInputs */ .Ko)(getInput, env);
-        const passed = (0,_clients_js__WEBPACK_IMPORTED_MODULE_1__/* .readPassedTokens */ .J7)(inputs);
-        const all = [...passed.tokens, ...passed.secrets];
+        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .Ko)(getInput, env);
+        const passed = (0,_clients_js__WEBPACK_IMPORTED_MODULE_2__/* .readPassedTokens */ .J7)(inputs);
+        const ignored = ignoredSecrets(inputs.clientsFile);
+        if (ignored === null)
+            return null;
+        const all = [...passed.tokens, ...passed.secrets].filter((item) => !ignored.has(item.secret));
         if (all.length === 0)
             return null;
         const { settings } = inputs;
         const log = new DeferredLog();
-        const graph = new _meta_graph_client_js__WEBPACK_IMPORTED_MODULE_2__/* .GraphClient */ .o({
+        const graph = new _meta_graph_client_js__WEBPACK_IMPORTED_MODULE_3__/* .GraphClient */ .o({
             appId: settings.appId,
             appSecret: settings.appSecret,
             apiUrl: settings.graphApiUrl,
@@ -384,6 +545,28 @@ function startEarly(env) {
     catch {
         return null;
     }
+}
+/**
+ * Returns the secrets the clients file marks `ignore: true`, so that their
+ * tokens never reach Meta: none when the file does not exist, and null when
+ * the file needs the YAML parser, which loads later (then the inspection
+ * waits for it).
+ */
+function ignoredSecrets(path) {
+    let text;
+    try {
+        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8');
+    }
+    catch (error) {
+        const missing = error.code === 'ENOENT';
+        return missing ? new Set() : null;
+    }
+    const entries = (0,_clients_file_lines_js__WEBPACK_IMPORTED_MODULE_4__/* .readClientsFileLines */ .Q)(text);
+    if (entries === null)
+        return null;
+    return new Set(entries
+        .filter((entry) => entry.fields?.ignore === true)
+        .map((entry) => entry.key.toUpperCase()));
 }
 /** A Logger that keeps every line until `attach` gives it the real one, then forwards. */
 class DeferredLog {
@@ -426,7 +609,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 // The first request to Meta goes out before the rest of the Action loads.
 const early = (0,_early_js__WEBPACK_IMPORTED_MODULE_0__/* .startEarly */ .w)(process.env);
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(912), __nccwpck_require__.e(189)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1189));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(912), __nccwpck_require__.e(9)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2009));
 await run(early);
 
 __webpack_async_result__();
@@ -1967,7 +2150,7 @@ function graphId(fields, name) {
     }
     throw unexpectedBody(`\`${name}\` is not an ID`);
 }
-/** Unix time in seconds, accepted as a string of digits too; a code or subcode has the same form. */
+/** Unix time in seconds, accepted as a string of digits too. A code or subcode has the same form. */
 function unixTime(fields, name) {
     const value = fields[name];
     if (value === undefined || typeof value === 'number')
@@ -2122,18 +2305,24 @@ const REPLACEMENT = '***';
 const MIN_SECRET_LENGTH = 8;
 const secrets = new Set();
 /**
- * Registered secrets by a hash of their first MIN_SECRET_LENGTH characters,
- * longest first, so that `redact` looks each position of a text up once instead of
- * searching the text for every secret: an agency registers thousands.
+ * Registered secrets in lower case by a hash of their first
+ * MIN_SECRET_LENGTH characters, longest first, so that `redact` looks each
+ * position of a text up once instead of searching the text for every secret
+ * (an agency registers thousands). Matching ignores letter case, so a secret
+ * that a message upper-cases, as secret names are, stays hidden.
  */
 const byPrefix = new Map();
 /** Hash of the MIN_SECRET_LENGTH characters of `text` from `at`, computed without allocating a string. */
 function prefixHash(text, at) {
     let hash = 0;
     for (let index = at; index < at + MIN_SECRET_LENGTH; index++) {
-        hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0;
+        hash = (Math.imul(hash, 31) + lowerCode(text.charCodeAt(index))) | 0;
     }
     return hash;
+}
+/** The code of an ASCII letter in lower case; other codes unchanged. */
+function lowerCode(code) {
+    return code >= 65 && code <= 90 ? code + 32 : code;
 }
 let maskListener = null;
 /**
@@ -2183,16 +2372,18 @@ function registerSecret(value) {
         !isTypoLiteral(value) &&
         !secrets.has(value)) {
         secrets.add(value);
-        const prefix = prefixHash(value, 0);
+        const lower = value.toLowerCase();
+        const prefix = prefixHash(lower, 0);
         const group = byPrefix.get(prefix);
         if (group) {
-            group.push(value);
+            group.push(lower);
             group.sort((a, b) => b.length - a.length);
         }
         else {
-            // An array literal holds exactly one element; an empty array that
-            // grows by `push` reserves 17, which for thousands of secrets adds up.
-            byPrefix.set(prefix, [value]);
+            // An array literal reserves room for its one element, but an empty
+            // array that grows by `push` reserves 17 (V8 in Node 24), which adds
+            // up for thousands of secrets.
+            byPrefix.set(prefix, [lower]);
         }
         maskListener?.(value);
     }
@@ -2222,7 +2413,7 @@ function hideRegistered(text) {
     let hiddenUpTo = -1;
     for (let at = 0; at + MIN_SECRET_LENGTH <= text.length; at++) {
         const group = byPrefix.get(prefixHash(text, at));
-        const secret = group?.find((candidate) => text.startsWith(candidate, at));
+        const secret = group?.find((candidate) => text.slice(at, at + candidate.length).toLowerCase() === candidate);
         if (secret === undefined)
             continue;
         if (at > hiddenUpTo) {
@@ -2388,6 +2579,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 

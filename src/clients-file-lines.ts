@@ -1,15 +1,16 @@
 /**
  * A line reader for the layout nearly every clients file has: `clients:`,
  * then one secret name per line, each followed by its fields as
- * `field: value`, one per line. For thousands of clients the YAML parser
- * allocates hundreds of megabytes while it builds the document; this reader
- * allocates little more than the lines. Anything beyond that layout (flow
+ * `field: value`, one per line. For a file of 5,000 clients (450 KB) the
+ * YAML parser allocated about 240 MB in all while it built the document
+ * (sampled in the bundled action on Node 24), and this reader about 6 MB.
+ * Anything beyond that layout (flow
  * style, anchors, aliases, tags, block or multi-line scalars, escapes,
  * numbers, tabs, uneven indentation) makes it return null, and the caller
  * parses the file with the YAML parser instead.
  */
 
-/** A scalar as YAML 1.2's core schema resolves it; the reader leaves numbers to the YAML parser. */
+/** A scalar as YAML 1.2's core schema resolves it. The reader leaves numbers to the YAML parser. */
 export type LineScalar = string | boolean | null
 
 /** One key under `clients`, with its fields resolved as the YAML parser would. */
@@ -20,14 +21,6 @@ export interface LineEntry {
   /** The fields, or null when the key has no value. */
   fields: Record<string, LineScalar> | null
 }
-
-/**
- * Characters the reader leaves to the YAML parser: tabs, control
- * characters, a carriage return outside CRLF, the byte order mark, Unicode
- * line separators and non-characters.
- */
-const UNSUPPORTED_CHARACTER =
-  /[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)/
 
 const TOP_KEY_LINE = /^clients:(?: +(?:#.*)?)?$/
 const ENTRY_KEY_LINE = /^([A-Za-z_]\w*):(?: +(?:#.*)?)?$/
@@ -43,7 +36,7 @@ const MAX_IMPLICIT_KEY_LENGTH = 1024
  * so that the YAML parser reads it and reports any problem with its line.
  */
 export function readClientsFileLines(text: string): LineEntry[] | null {
-  if (UNSUPPORTED_CHARACTER.test(text)) return null
+  if (hasUnsupportedCharacter(text)) return null
 
   const entries: LineEntry[] = []
   let sawTopKey = false
@@ -86,6 +79,26 @@ export function readClientsFileLines(text: string): LineEntry[] | null {
   return entries
 }
 
+/**
+ * True when `text` has a character the reader leaves to the YAML parser: a
+ * tab or another control character, a carriage return outside CRLF, the
+ * byte order mark, a Unicode line separator or a non-character.
+ */
+function hasUnsupportedCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if (code === 0x0a) continue
+    if (code === 0x0d) {
+      if (text.charCodeAt(index + 1) === 0x0a) continue
+      return true
+    }
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true
+    if (code === 0x2028 || code === 0x2029) return true
+    if (code === 0xfeff || code === 0xfffe || code === 0xffff) return true
+  }
+  return false
+}
+
 function leadingSpaces(content: string): number {
   let count = 0
   while (content.charCodeAt(count) === 32) count++
@@ -108,7 +121,7 @@ function readField(rest: string): { name: string; value: LineScalar } | null {
   return { name: match[1] as string, value }
 }
 
-/** Reads the text after `field:`; undefined when the YAML parser must read it. */
+/** Reads the text after `field:`. Returns undefined when the YAML parser must read it. */
 function readValue(text: string): LineScalar | undefined {
   const quoted = QUOTED_VALUE.exec(text)
   if (quoted) return quoted[1] ?? (quoted[2] as string)
@@ -129,9 +142,10 @@ const MAP_INDICATOR = /: |:$/
 /**
  * Resolves a one-line plain scalar as the core schema of YAML 1.2 does (the
  * `yaml` package's default): null, a boolean, or else a string. Returns
- * undefined for text the reader leaves to the YAML parser: anything that
- * does not start with an ASCII letter or `_` (numbers and indicators such
- * as `&`, `*`, `!`, `"`, `[`), and `: ` or a final `:`, which start a map.
+ * undefined for text the reader leaves to the YAML parser. That is text
+ * that does not start with an ASCII letter or `_`, such as a number or an
+ * indicator (`&`, `*`, `!`, `"`, `[`), and text with `: ` or a final `:`,
+ * which start a map.
  */
 function resolvePlain(text: string): LineScalar | undefined {
   if (NULL_WORD.test(text)) return null

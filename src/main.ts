@@ -316,7 +316,7 @@ async function writeOutputs(
   issueNumber: number | null,
 ): Promise<void> {
   // Each report is serialized once: the file and the output share the
-  // pieces, and no string holds the whole array (several MB for thousands
+  // pieces, and no string contains the whole array (several MB for thousands
   // of clients).
   const items = result.reports.map((report) => JSON.stringify(report))
   const reportFile = await writeReportFile(items)
@@ -347,7 +347,7 @@ const MAX_REPORT_OUTPUT_BYTES = 1_000_000
 /**
  * Returns the `report` output: every client, or, when that JSON would pass
  * GitHub's 1 MB limit, the clients a person must act on, as many as fit.
- * `report-file` always holds every client. `items` are the reports as JSON.
+ * `report-file` always contains every client. `items` are the reports as JSON.
  */
 function reportOutput(reports: ClientReport[], items: string[]): string {
   const bytes = items.reduce(

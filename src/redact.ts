@@ -13,9 +13,11 @@ const MIN_SECRET_LENGTH = 8
 const secrets = new Set<string>()
 
 /**
- * Registered secrets by a hash of their first MIN_SECRET_LENGTH characters,
- * longest first, so that `redact` looks each position of a text up once instead of
- * searching the text for every secret: an agency registers thousands.
+ * Registered secrets in lower case by a hash of their first
+ * MIN_SECRET_LENGTH characters, longest first, so that `redact` looks each
+ * position of a text up once instead of searching the text for every secret
+ * (an agency registers thousands). Matching ignores letter case, so a secret
+ * that a message upper-cases, as secret names are, stays hidden.
  */
 const byPrefix = new Map<number, string[]>()
 
@@ -23,9 +25,14 @@ const byPrefix = new Map<number, string[]>()
 function prefixHash(text: string, at: number): number {
   let hash = 0
   for (let index = at; index < at + MIN_SECRET_LENGTH; index++) {
-    hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0
+    hash = (Math.imul(hash, 31) + lowerCode(text.charCodeAt(index))) | 0
   }
   return hash
+}
+
+/** The code of an ASCII letter in lower case; other codes unchanged. */
+function lowerCode(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code
 }
 
 let maskListener: ((value: string) => void) | null = null
@@ -86,15 +93,17 @@ export function registerSecret(value: string): string {
     !secrets.has(value)
   ) {
     secrets.add(value)
-    const prefix = prefixHash(value, 0)
+    const lower = value.toLowerCase()
+    const prefix = prefixHash(lower, 0)
     const group = byPrefix.get(prefix)
     if (group) {
-      group.push(value)
+      group.push(lower)
       group.sort((a, b) => b.length - a.length)
     } else {
-      // An array literal holds exactly one element; an empty array that
-      // grows by `push` reserves 17, which for thousands of secrets adds up.
-      byPrefix.set(prefix, [value])
+      // An array literal reserves room for its one element, but an empty
+      // array that grows by `push` reserves 17 (V8 in Node 24), which adds
+      // up for thousands of secrets.
+      byPrefix.set(prefix, [lower])
     }
     maskListener?.(value)
   }
@@ -126,7 +135,10 @@ function hideRegistered(text: string): string {
   let hiddenUpTo = -1
   for (let at = 0; at + MIN_SECRET_LENGTH <= text.length; at++) {
     const group = byPrefix.get(prefixHash(text, at))
-    const secret = group?.find((candidate) => text.startsWith(candidate, at))
+    const secret = group?.find(
+      (candidate) =>
+        text.slice(at, at + candidate.length).toLowerCase() === candidate,
+    )
     if (secret === undefined) continue
     if (at > hiddenUpTo) {
       if (hiddenUpTo >= 0) result += REPLACEMENT

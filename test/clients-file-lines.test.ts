@@ -1,10 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
-import {
-  parseClientsDocument,
-  parseClientsFile,
-} from '../src/clients-file.ts'
+import { parseClientsDocument, parseClientsFile } from '../src/clients-file.ts'
 import { readClientsFileLines } from '../src/clients-file-lines.ts'
 
 const FILE = '.github/meta-clients.yml'

@@ -46,3 +46,10 @@ describe('redact with registered secrets', () => {
     expect(redact('nothing to hide here')).toBe('nothing to hide here')
   })
 })
+
+describe('redact in any letter case', () => {
+  it('hides an upper-cased secret', () => {
+    registerSecret('eaa0f3c9d2b1a8e7')
+    expect(redact('key EAA0F3C9D2B1A8E7 is invalid')).toBe('key *** is invalid')
+  })
+})

@@ -68,7 +68,7 @@ function graphId(fields: Fields, name: string): string | null {
   throw unexpectedBody(`\`${name}\` is not an ID`)
 }
 
-/** Unix time in seconds, accepted as a string of digits too; a code or subcode has the same form. */
+/** Unix time in seconds, accepted as a string of digits too. A code or subcode has the same form. */
 function unixTime(fields: Fields, name: string): number | undefined {
   const value = fields[name]
   if (value === undefined || typeof value === 'number') return value

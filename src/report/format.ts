@@ -117,7 +117,7 @@ export function byExpiryThenPriority(a: ClientReport, b: ClientReport): number {
  * emphasis and link characters show as themselves.
  */
 export function escapeText(text: string): string {
-  // Most names need nothing escaped; returning them as they are saves a
+  // Most names need nothing escaped, and returning them as they are saves a
   // copy of each name per rendering, for every client.
   if (!TEXT_TO_ESCAPE.test(text)) return text
   return collapseLines(text)

@@ -1,8 +1,8 @@
-export const id = 189;
-export const ids = [189];
+export const id = 9;
+export const ids = [9];
 export const modules = {
 
-/***/ 1189:
+/***/ 2009:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -21,143 +21,14 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/inputs.ts
 var src_inputs = __webpack_require__(8422);
-// EXTERNAL MODULE: ./src/clients.ts + 1 modules
-var src_clients = __webpack_require__(5864);
+// EXTERNAL MODULE: ./src/clients.ts
+var src_clients = __webpack_require__(9071);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __webpack_require__(8816);
-;// CONCATENATED MODULE: ./src/clients-file-lines.ts
-/**
- * A line reader for the layout nearly every clients file has: `clients:`,
- * then one secret name per line, each followed by its fields as
- * `field: value`, one per line. For thousands of clients the YAML parser
- * allocates hundreds of megabytes while it builds the document; this reader
- * allocates little more than the lines. Anything beyond that layout (flow
- * style, anchors, aliases, tags, block or multi-line scalars, escapes,
- * numbers, tabs, uneven indentation) makes it return null, and the caller
- * parses the file with the YAML parser instead.
- */
-/**
- * Characters the reader leaves to the YAML parser: tabs, control
- * characters, a carriage return outside CRLF, the byte order mark, Unicode
- * line separators and non-characters.
- */
-const UNSUPPORTED_CHARACTER = /[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)/;
-const TOP_KEY_LINE = /^clients:(?: +(?:#.*)?)?$/;
-const ENTRY_KEY_LINE = /^([A-Za-z_]\w*):(?: +(?:#.*)?)?$/;
-const FIELD_LINE = /^([a-z]+):(?: +(.*))?$/;
-const QUOTED_VALUE = /^(?:"([^"\\]*)"|'([^']*)')(?: +(?:#.*)?)?$/;
-/** YAML ends an implicit key this many characters after its start. */
-const MAX_IMPLICIT_KEY_LENGTH = 1024;
-/**
- * Reads a clients file in the common block layout. Returns its entries in
- * file order, or null when the text uses anything else, duplicates included,
- * so that the YAML parser reads it and reports any problem with its line.
- */
-function readClientsFileLines(text) {
-    if (UNSUPPORTED_CHARACTER.test(text))
-        return null;
-    const entries = [];
-    let sawTopKey = false;
-    let entryIndent = 0;
-    let fieldIndent = 0;
-    let current = null;
-    const lines = text.split(/\r?\n/);
-    for (let index = 0; index < lines.length; index++) {
-        const content = lines[index];
-        const indent = leadingSpaces(content);
-        const rest = content.slice(indent);
-        if (rest === '' || rest.startsWith('#'))
-            continue;
-        if (indent === 0) {
-            if (sawTopKey || !TOP_KEY_LINE.test(rest))
-                return null;
-            sawTopKey = true;
-            continue;
-        }
-        if (!sawTopKey)
-            return null;
-        entryIndent ||= indent;
-        if (indent === entryIndent) {
-            current = readEntryKey(rest, index + 1);
-            if (!current)
-                return null;
-            entries.push(current);
-            fieldIndent = 0;
-            continue;
-        }
-        fieldIndent ||= indent;
-        if (!current || indent < entryIndent || indent !== fieldIndent) {
-            return null;
-        }
-        const field = readField(rest);
-        current.fields ??= {};
-        if (!field || Object.hasOwn(current.fields, field.name))
-            return null;
-        current.fields[field.name] = field.value;
-    }
-    return entries;
-}
-function leadingSpaces(content) {
-    let count = 0;
-    while (content.charCodeAt(count) === 32)
-        count++;
-    return count;
-}
-function readEntryKey(rest, line) {
-    const key = ENTRY_KEY_LINE.exec(rest)?.[1];
-    if (key === undefined || key.length > MAX_IMPLICIT_KEY_LENGTH)
-        return null;
-    // A key such as `null` or `True` resolves to another value.
-    if (resolvePlain(key) !== key)
-        return null;
-    return { key, line, fields: null };
-}
-function readField(rest) {
-    const match = FIELD_LINE.exec(rest);
-    if (!match)
-        return null;
-    const value = readValue(match[2] ?? '');
-    if (value === undefined)
-        return null;
-    return { name: match[1], value };
-}
-/** Reads the text after `field:`; undefined when the YAML parser must read it. */
-function readValue(text) {
-    const quoted = QUOTED_VALUE.exec(text);
-    if (quoted)
-        return quoted[1] ?? quoted[2];
-    // A comment starts at a `#` that follows a space, or that starts the value.
-    const commentAt = text.startsWith('#') ? 0 : text.indexOf(' #');
-    const plain = (commentAt === -1 ? text : text.slice(0, commentAt)).trimEnd();
-    return resolvePlain(plain);
-}
-const NULL_WORD = /^(?:~|null|Null|NULL)?$/;
-const TRUE_WORD = /^(?:true|True|TRUE)$/;
-const FALSE_WORD = /^(?:false|False|FALSE)$/;
-/** ASCII only: a Unicode property class would load ICU data for one check. */
-const STRING_START = /^[A-Za-z_]/;
-const MAP_INDICATOR = /: |:$/;
-/**
- * Resolves a one-line plain scalar as the core schema of YAML 1.2 does (the
- * `yaml` package's default): null, a boolean, or else a string. Returns
- * undefined for text the reader leaves to the YAML parser: anything that
- * does not start with an ASCII letter or `_` (numbers and indicators such
- * as `&`, `*`, `!`, `"`, `[`), and `: ` or a final `:`, which start a map.
- */
-function resolvePlain(text) {
-    if (NULL_WORD.test(text))
-        return null;
-    if (TRUE_WORD.test(text))
-        return true;
-    if (FALSE_WORD.test(text))
-        return false;
-    if (!STRING_START.test(text) || MAP_INDICATOR.test(text))
-        return undefined;
-    return text;
-}
-
+// EXTERNAL MODULE: ./src/clients-file-lines.ts
+var clients_file_lines = __webpack_require__(9116);
 // EXTERNAL MODULE: ./src/redact.ts
 var redact = __webpack_require__(6670);
 ;// CONCATENATED MODULE: ./src/clients-file.ts
@@ -218,7 +89,7 @@ function parseClientsFile(text, path) {
  * so that the YAML parser, which keeps every position, names the problem.
  */
 function readValidLines(text) {
-    const lineEntries = readClientsFileLines(text);
+    const lineEntries = (0,clients_file_lines/* readClientsFileLines */.Q)(text);
     if (!lineEntries)
         return null;
     const entries = [];
@@ -1959,7 +1830,7 @@ function byExpiryThenPriority(a, b) {
  * emphasis and link characters show as themselves.
  */
 function escapeText(text) {
-    // Most names need nothing escaped; returning them as they are saves a
+    // Most names need nothing escaped, and returning them as they are saves a
     // copy of each name per rendering, for every client.
     if (!TEXT_TO_ESCAPE.test(text))
         return text;
@@ -2732,7 +2603,7 @@ async function updateTrackingIssue(settings, result, unmatched) {
 }
 async function writeOutputs(settings, result, issueNumber) {
     // Each report is serialized once: the file and the output share the
-    // pieces, and no string holds the whole array (several MB for thousands
+    // pieces, and no string contains the whole array (several MB for thousands
     // of clients).
     const items = result.reports.map((report) => JSON.stringify(report));
     const reportFile = await writeReportFile(items);
@@ -2758,7 +2629,7 @@ const MAX_REPORT_OUTPUT_BYTES = 1_000_000;
 /**
  * Returns the `report` output: every client, or, when that JSON would pass
  * GitHub's 1 MB limit, the clients a person must act on, as many as fit.
- * `report-file` always holds every client. `items` are the reports as JSON.
+ * `report-file` always contains every client. `items` are the reports as JSON.
  */
 function reportOutput(reports, items) {
     const bytes = items.reduce((sum, item) => sum + Buffer.byteLength(item) + 1, 1);
