@@ -606,9 +606,18 @@ class DeferredLog {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _early_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5400);
+/* harmony import */ var _request_sent_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8669);
 
+
+/** Longest wait for the first request to leave before the rest loads anyway. */
+const SEND_WAIT_MS = 250;
 // The first request to Meta goes out before the rest of the Action loads.
+// Compiling the rest blocks the event loop for tens of milliseconds, so it
+// starts once that request has left and Meta is working on it. A request
+// cannot leave before the event loop turns, so subscribing now is in time.
 const early = (0,_early_js__WEBPACK_IMPORTED_MODULE_0__/* .startEarly */ .w)(process.env);
+if (early)
+    await (0,_request_sent_js__WEBPACK_IMPORTED_MODULE_1__/* .firstRequestSent */ .y)(SEND_WAIT_MS);
 const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(912), __nccwpck_require__.e(9)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2009));
 await run(early);
 
@@ -2458,6 +2467,46 @@ function describeError(error) {
 function clearSecretsForTesting() {
     secrets.clear();
     byPrefix.clear();
+}
+
+
+/***/ }),
+
+/***/ 8669:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ firstRequestSent)
+/* harmony export */ });
+/* harmony import */ var node_diagnostics_channel__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3053);
+/* harmony import */ var node_diagnostics_channel__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_diagnostics_channel__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Tells when the first HTTP request of the process has left, through the
+ * diagnostics channels of the fetch that Node.js ships (undici).
+ */
+
+const SENT_OR_FAILED = [
+    'undici:client:sendHeaders',
+    'undici:client:connectError',
+    'undici:request:error',
+];
+/**
+ * Resolves once a request's headers are written to its socket, or a request
+ * fails, or after `timeoutMs`, whichever comes first. Subscribe before the
+ * request starts.
+ */
+function firstRequestSent(timeoutMs) {
+    return new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            for (const name of SENT_OR_FAILED)
+                (0,node_diagnostics_channel__WEBPACK_IMPORTED_MODULE_0__.unsubscribe)(name, done);
+            resolve();
+        };
+        for (const name of SENT_OR_FAILED)
+            (0,node_diagnostics_channel__WEBPACK_IMPORTED_MODULE_0__.subscribe)(name, done);
+        const timer = setTimeout(done, timeoutMs);
+    });
 }
 
 
