@@ -301,7 +301,7 @@ var dist_src = __webpack_require__(1015);
 
 const DEFAULT_USER_AGENT = 'meta-token-keeper';
 const DEFAULT_TIMEOUT_MS = 30_000;
-/** Gap between the end of one mutating request and the start of the next, as GitHub asks. */
+/** Gap in ms between the end of one mutating request and the start of the next, as GitHub's REST best practices request. */
 const DEFAULT_WRITE_GAP_MS = 1000;
 const MAX_RATE_LIMIT_RETRIES = 3;
 /** A rate-limit wait longer than this (seconds) fails the request instead of stalling the job. */
@@ -2425,10 +2425,9 @@ async function run(early = null) {
         core/* setFailed */.C1((0,redact/* describeError */.Uc)(error));
     }
     finally {
-        // Nothing is left to ask Meta; an early inspection that nobody used
-        // (the clients file was invalid) must not keep the process alive. The
-        // requests that close() aborts would log retries and fallbacks after the
-        // run's last line, so their log is dropped.
+        // An early inspection that the run never used (because the clients file
+        // was invalid) must not keep the process alive. Requests that close()
+        // aborts would log retries after the run's last line, so that log is dropped.
         early?.log.attach(SILENT_LOG);
         early?.graph.close();
     }

@@ -1,7 +1,7 @@
 import { startEarly } from './early.ts'
 import { firstRequestSent } from './request-sent.ts'
 
-/** Longest wait for the first request to leave before the rest loads anyway. */
+/** Maximum wait, in ms, for the first request to leave before the rest loads anyway. */
 const SEND_WAIT_MS = 250
 
 // The first request to Meta goes out before the rest of the Action loads.

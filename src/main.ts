@@ -58,10 +58,9 @@ export async function run(early: EarlyStart | null = null): Promise<void> {
     }
     core.setFailed(describeError(error))
   } finally {
-    // Nothing is left to ask Meta; an early inspection that nobody used
-    // (the clients file was invalid) must not keep the process alive. The
-    // requests that close() aborts would log retries and fallbacks after the
-    // run's last line, so their log is dropped.
+    // An early inspection that the run never used (because the clients file
+    // was invalid) must not keep the process alive. Requests that close()
+    // aborts would log retries after the run's last line, so that log is dropped.
     early?.log.attach(SILENT_LOG)
     early?.graph.close()
   }

@@ -30,7 +30,7 @@ function prefixHash(text: string, at: number): number {
   return hash
 }
 
-/** The code of an ASCII letter in lower case; other codes unchanged. */
+/** Returns the lower-case code of an ASCII letter, and any other code unchanged. */
 function lowerCode(code: number): number {
   return code >= 65 && code <= 90 ? code + 32 : code
 }

@@ -13,7 +13,7 @@ afterEach(async () => {
   await new Promise((resolve) => closing.close(resolve))
 })
 
-/** A server that answers only when `release` is called. */
+/** Starts a server that responds only after `release` is called. */
 async function holdingServer(): Promise<{ url: string; release: () => void }> {
   let released = false
   let answer: (() => void) | null = null

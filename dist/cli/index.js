@@ -14002,7 +14002,7 @@ function prefixHash(text, at) {
     }
     return hash;
 }
-/** The code of an ASCII letter in lower case; other codes unchanged. */
+/** Returns the lower-case code of an ASCII letter, and any other code unchanged. */
 function lowerCode(code) {
     return code >= 65 && code <= 90 ? code + 32 : code;
 }
@@ -16348,7 +16348,7 @@ class GraphClient {
     /**
      * Starts inspecting `tokens` at once, so that Meta works on them while the
      * rest of the run loads and reads its files. The next `inspect` uses these
-     * answers and asks Meta only about tokens that were not prefetched. A
+     * results and requests only the tokens that were not prefetched. A
      * credentials or version error is thrown by that `inspect`, as without a
      * prefetch.
      */
@@ -16357,8 +16357,8 @@ class GraphClient {
         const answers = this.inspector
             .inspect(unique)
             .then((inspections) => new Map(unique.map((token, index) => [token, inspections[index]])));
-        // Nobody may await a prefetch when the run stops early; its failure
-        // then belongs to nobody.
+        // A run that stops early never awaits the prefetch, so its rejection is
+        // caught here to keep it from being reported as unhandled.
         answers.catch(() => undefined);
         this.prefetched = answers;
     }
@@ -26733,7 +26733,7 @@ var dist_bundle_OAuthApp = OAuthApp.defaults({ Octokit });
 
 const DEFAULT_USER_AGENT = 'meta-token-keeper';
 const DEFAULT_TIMEOUT_MS = 30_000;
-/** Gap between the end of one mutating request and the start of the next, as GitHub asks. */
+/** Gap in ms between the end of one mutating request and the start of the next, as GitHub's REST best practices request. */
 const DEFAULT_WRITE_GAP_MS = 1000;
 const MAX_RATE_LIMIT_RETRIES = 3;
 /** A rate-limit wait longer than this (seconds) fails the request instead of stalling the job. */

@@ -33,7 +33,7 @@ export interface OctokitOptions {
 
 const DEFAULT_USER_AGENT = 'meta-token-keeper'
 const DEFAULT_TIMEOUT_MS = 30_000
-/** Gap between the end of one mutating request and the start of the next, as GitHub asks. */
+/** Gap in ms between the end of one mutating request and the start of the next, as GitHub's REST best practices request. */
 const DEFAULT_WRITE_GAP_MS = 1000
 const MAX_RATE_LIMIT_RETRIES = 3
 /** A rate-limit wait longer than this (seconds) fails the request instead of stalling the job. */

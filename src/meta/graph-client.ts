@@ -134,7 +134,7 @@ export class GraphClient {
   /**
    * Starts inspecting `tokens` at once, so that Meta works on them while the
    * rest of the run loads and reads its files. The next `inspect` uses these
-   * answers and asks Meta only about tokens that were not prefetched. A
+   * results and requests only the tokens that were not prefetched. A
    * credentials or version error is thrown by that `inspect`, as without a
    * prefetch.
    */
@@ -146,8 +146,8 @@ export class GraphClient {
         (inspections) =>
           new Map(unique.map((token, index) => [token, inspections[index]])),
       ) as Promise<Map<string, Inspection>>
-    // Nobody may await a prefetch when the run stops early; its failure
-    // then belongs to nobody.
+    // A run that stops early never awaits the prefetch, so its rejection is
+    // caught here to keep it from being reported as unhandled.
     answers.catch(() => undefined)
     this.prefetched = answers
   }

@@ -69,7 +69,7 @@ async function editClientsFile(
   await writeFile(path, stringify({ ...file, clients: change(file.clients) }))
 }
 
-/** Every client's report: `report` may keep only those to act on, `report-file` keeps all. */
+/** Returns every client's report from `report-file`, since `report` may list only the clients to act on. */
 function reportOf(run: ActionRun): ClientReport[] {
   return JSON.parse(run.reportFileText || '[]') as ClientReport[]
 }

@@ -1,7 +1,7 @@
 /**
- * GraphClient.prefetch and close over real HTTP against the Meta simulator:
- * a prefetched inspection answers the later `inspect` without asking Meta
- * again, and `close` ends requests in flight at once.
+ * GraphClient.prefetch and close over real HTTP against the Meta simulator.
+ * A prefetched inspection serves the later `inspect` without a new request,
+ * and `close` ends requests in flight at once.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { GraphClient } from '../../src/meta/graph-client.ts'
@@ -17,7 +17,7 @@ afterEach(async () => {
   clearSecretsForTesting()
 })
 
-/** What an inspection found, without Meta's message, whose wording can name the current time. */
+/** Returns the stable fields of each inspection, leaving out Meta's message because its wording can include the current time. */
 function summary(inspections: Inspection[]): unknown[] {
   return inspections.map((inspection) =>
     inspection.ok
