@@ -2488,13 +2488,16 @@ function clearSecretsForTesting() {
  * diagnostics channels of the fetch that Node.js ships (undici).
  */
 
+// fetch writes a request's body as a stream, in later turns of the event
+// loop than its headers, so `undici:client:sendHeaders` comes too early: the
+// body would then wait behind whatever the caller runs next.
 const SENT_OR_FAILED = [
-    'undici:client:sendHeaders',
+    'undici:request:bodySent',
     'undici:client:connectError',
     'undici:request:error',
 ];
 /**
- * Resolves once a request's headers are written to its socket, or a request
+ * Resolves once a request's body is written to its socket, or a request
  * fails, or after `timeoutMs`, whichever comes first. Subscribe before the
  * request starts.
  */
