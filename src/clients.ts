@@ -57,7 +57,7 @@ export function parseTokensInput(
   const lines = text.split(/\r?\n|\r/)
 
   // Register every value first, so that no message built below can show one.
-  for (const line of lines) registerValue(line)
+  const credentialNames = lines.map(registerValue)
 
   lines.forEach((content, index) => {
     const line = index + 1
@@ -73,7 +73,7 @@ export function parseTokensInput(
     }
 
     const name = content.slice(0, at).trim()
-    if (looksLikeCredential(name)) {
+    if (credentialNames[index]) {
       throw new InputError(
         `${where}: the text before \`=\` looks like an access token, not a secret name, so it is not shown. Write each line as SECRET_NAME=\${{ secrets.SECRET_NAME }}.`,
       )
@@ -161,18 +161,24 @@ function readTokensFile(path: string): string {
   }
 }
 
-function registerValue(line: string): void {
+/**
+ * Registers the secrets on one `tokens` line. Returns whether the text
+ * before `=` looks like a token, as in `TOKEN=SECRET_NAME`; it is then
+ * registered too.
+ */
+function registerValue(line: string): boolean {
   const at = line.indexOf('=')
   if (at === -1) {
     registerSecret(line.trim())
-    return
+    return false
   }
   const value = line.slice(at + 1)
   registerSecret(value)
   registerSecret(value.trim())
-  // A token written where the name belongs, as in `TOKEN=SECRET_NAME`.
   const name = line.slice(0, at).trim()
-  if (looksLikeCredential(name)) registerSecret(name)
+  const credential = looksLikeCredential(name)
+  if (credential) registerSecret(name)
+  return credential
 }
 
 /** Returns the upper-cased name, or throws InputError naming the rule. */

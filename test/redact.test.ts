@@ -4,6 +4,7 @@
  * with query strings or user info, request bodies, headers and token-shaped
  * strings, registered or not.
  */
+import fc from 'fast-check'
 import { RequestError } from 'octokit'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
@@ -213,5 +214,34 @@ describe('looksLikeCredential', () => {
   it('ignores registered secrets', () => {
     registerSecret('META_TOKEN_ACME')
     expect(looksLikeCredential('META_TOKEN_ACME')).toBe(false)
+  })
+
+  it('is true exactly when redact, with nothing registered, changes the text', () => {
+    // Pieces that make up names, URLs, form fields and tokens.
+    const piece = fc.constantFrom(
+      'META_TOKEN_',
+      'EAAB',
+      'ghp_',
+      'x'.repeat(12),
+      'Ab3',
+      '0f9e',
+      '123456|',
+      'https://',
+      'user@',
+      'host/p',
+      '?q=1',
+      'access_token=',
+      ' ',
+      '_',
+    )
+    const text = fc
+      .array(piece, { maxLength: 12 })
+      .map((parts) => parts.join(''))
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(looksLikeCredential(value)).toBe(redact(value) !== value)
+      }),
+      { numRuns: 2000 },
+    )
   })
 })

@@ -67,4 +67,18 @@ describe('ignore: true', () => {
     expect(inspected).toBe(15)
     expect(report.map((client) => client.secret)).not.toContain(ignoredSecret)
   })
+
+  it('holds when the key is spelled with a YAML escape', async () => {
+    // "ign\x6fre" is `ignore` to a YAML parser, though the text never
+    // spells the word.
+    const text = stringify(parse(await readFile(clientsFile, 'utf8')))
+    const escaped = text.replace(/^(\s+)ignore:/m, '$1"ign\\x6fre":')
+    expect(escaped).not.toContain('ignore')
+    await writeFile(clientsFile, escaped)
+
+    const { report, inspected } = await runAndCount()
+
+    expect(inspected).toBe(15)
+    expect(report.map((client) => client.secret)).not.toContain(ignoredSecret)
+  })
 })
