@@ -2493,8 +2493,7 @@ async function runAction(early) {
         log: actionsLog,
         now: new Date(),
     }));
-    for (const report of result.reports)
-        logDecision(report);
+    logDecisions(result.reports);
     // When Meta rejected the credentials, the run's one error already covers
     // every client, so no client gets an annotation of its own.
     if (!result.inspectionFailed)
@@ -2520,13 +2519,28 @@ async function loadClientsFile(path) {
     }
     return parseClientsFile(text, path);
 }
-function logDecision(report) {
+/** Clients whose decision lines are written to the log at once. */
+const DECISION_LINES_PER_WRITE = 500;
+/**
+ * Logs one line per client. The lines go out a few hundred at a time: a
+ * runner reads the log more slowly than a loop writes it, and a write
+ * per line would hold thousands of small pending writes in memory.
+ */
+function logDecisions(reports) {
+    for (let start = 0; start < reports.length; start += DECISION_LINES_PER_WRITE) {
+        const lines = reports
+            .slice(start, start + DECISION_LINES_PER_WRITE)
+            .map(decisionLine);
+        core/* info */.pq(lines.join('\n'));
+    }
+}
+function decisionLine(report) {
     const expiry = report.expiresAt
         ? report.expiresAt.slice(0, 10)
         : hasKnownExpiry(report)
             ? 'never'
             : 'unknown';
-    core/* info */.pq(`${report.client} (${report.secret}): ${report.status}, ${report.tokenType}, expires ${expiry}. ${report.reason}`);
+    return `${report.client} (${report.secret}): ${report.status}, ${report.tokenType}, expires ${expiry}. ${report.reason}`;
 }
 /**
  * GitHub shows at most 10 error, 10 warning and 10 notice annotations per

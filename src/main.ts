@@ -147,7 +147,7 @@ async function runAction(early: EarlyStart | null): Promise<void> {
     }),
   )
 
-  for (const report of result.reports) logDecision(report)
+  logDecisions(result.reports)
   // When Meta rejected the credentials, the run's one error already covers
   // every client, so no client gets an annotation of its own.
   if (!result.inspectionFailed) annotate(result.reports)
@@ -180,15 +180,34 @@ async function loadClientsFile(path: string) {
   return parseClientsFile(text, path)
 }
 
-function logDecision(report: ClientReport): void {
+/** Clients whose decision lines are written to the log at once. */
+const DECISION_LINES_PER_WRITE = 500
+
+/**
+ * Logs one line per client. The lines go out a few hundred at a time: a
+ * runner reads the log more slowly than a loop writes it, and a write
+ * per line would hold thousands of small pending writes in memory.
+ */
+function logDecisions(reports: ClientReport[]): void {
+  for (
+    let start = 0;
+    start < reports.length;
+    start += DECISION_LINES_PER_WRITE
+  ) {
+    const lines = reports
+      .slice(start, start + DECISION_LINES_PER_WRITE)
+      .map(decisionLine)
+    core.info(lines.join('\n'))
+  }
+}
+
+function decisionLine(report: ClientReport): string {
   const expiry = report.expiresAt
     ? report.expiresAt.slice(0, 10)
     : hasKnownExpiry(report)
       ? 'never'
       : 'unknown'
-  core.info(
-    `${report.client} (${report.secret}): ${report.status}, ${report.tokenType}, expires ${expiry}. ${report.reason}`,
-  )
+  return `${report.client} (${report.secret}): ${report.status}, ${report.tokenType}, expires ${expiry}. ${report.reason}`
 }
 
 /**

@@ -204,9 +204,7 @@ export class GraphTransport {
         method: request.method,
         headers: this.headers(request),
         body:
-          request.method === 'POST'
-            ? new URLSearchParams(request.params).toString()
-            : undefined,
+          request.method === 'POST' ? formEncode(request.params) : undefined,
         signal: AbortSignal.any([
           AbortSignal.timeout(timeoutMs),
           this.closing.signal,
@@ -247,7 +245,7 @@ export class GraphTransport {
   private url(request: GraphRequest): string {
     const url = `${this.baseUrl}${request.path}`
     if (request.method === 'POST') return url
-    return `${url}?${new URLSearchParams(request.params).toString()}`
+    return `${url}?${formEncode(request.params)}`
   }
 
   private headers(request: GraphRequest): Record<string, string> {
@@ -349,4 +347,19 @@ function formatDuration(ms: number): string {
   if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`
   if (ms >= 1000) return `${Math.round(ms / 1000)} s`
   return `${ms} ms`
+}
+
+/**
+ * Encodes `params` as a query string or form body. URLSearchParams would
+ * build each value a character at a time, which for a batch of 50 tokens
+ * makes several times the body in short-lived strings; encodeURIComponent
+ * builds it once. Meta decodes both alike: `%20` for a space as well as `+`.
+ */
+export function formEncode(params: Record<string, string>): string {
+  return Object.entries(params)
+    .map(
+      ([name, value]) =>
+        `${encodeURIComponent(name)}=${encodeURIComponent(value)}`,
+    )
+    .join('&')
 }
