@@ -1,61 +1,23 @@
 /**
- * The clients file (`.github/meta-clients.yml`): display name, priority,
- * owner, note, scope and `ignore` per secret name, validated with zod. Each
- * error names the file, the line and the field. Kept apart from clients.ts so
- * that the YAML parser loads only after the first request to Meta is out.
+ * The clients file (`.github/meta-clients.yml`) read with the YAML parser,
+ * which keeps the position of every node, so that each error names the
+ * file, the line and the field. The Action loads this module only for a
+ * file that clients-entries.ts cannot read in the common layout.
  */
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml'
 import type { Document, YAMLMap } from 'yaml'
-import { z } from 'zod'
-import {
-  InputError,
-  isValidSecretName,
-  parseSecretScope,
-  quote,
-} from './inputs.ts'
+import type { z } from 'zod'
+import { InputError, isValidSecretName, quote } from './inputs.ts'
 import { NAME_RULE, showName, type ClientEntry } from './clients.ts'
-import { readClientsFileLines } from './clients-file-lines.ts'
+import {
+  defaultEntry,
+  entrySchema,
+  FIELD_LIST,
+  FIELD_RULES,
+  readCommonLayout,
+  toClientEntry,
+} from './clients-entries.ts'
 import { looksLikeCredential, redact } from './redact.ts'
-import type { SecretScope } from './types.ts'
-
-const FIELD_LIST = 'name, priority, owner, note, scope and ignore'
-
-/** Expected value of each field, for messages. */
-const FIELD_RULES: Record<string, string> = {
-  name: 'text',
-  priority: 'high, normal or low',
-  owner: 'a GitHub login such as octocat (a leading @ is allowed)',
-  note: 'text',
-  scope: 'repository, environment:NAME or organization',
-  ignore: 'true or false',
-}
-
-/** GitHub logins: up to 39 letters, digits or single hyphens, not starting or ending with a hyphen. */
-const GITHUB_LOGIN = /^@?[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/
-
-// Free text reaches the log, the summary and the tracking issue, so a token
-// pasted into it is hidden like any other.
-const textField = z
-  .union([z.string(), z.number()])
-  .transform((value) => redact(String(value).trim()))
-
-const entrySchema = z.strictObject({
-  name: textField.pipe(z.string().min(1)).nullish(),
-  priority: z.enum(['high', 'normal', 'low']).nullish(),
-  owner: z
-    .string()
-    .regex(GITHUB_LOGIN)
-    .refine((login) => !looksLikeCredential(login))
-    .transform((login) => login.replace(/^@/, ''))
-    .nullish(),
-  note: textField.nullish(),
-  scope: z
-    .string()
-    .transform(parseSecretScope)
-    .pipe(z.custom<SecretScope>((scope) => scope !== null))
-    .nullish(),
-  ignore: z.boolean().nullish(),
-})
 
 /** Location of a problem in the clients file. */
 interface FileLocation {
@@ -70,40 +32,7 @@ interface FileLocation {
  * of the first problem found.
  */
 export function parseClientsFile(text: string, path: string): ClientEntry[] {
-  return readValidLines(text) ?? parseClientsDocument(text, path)
-}
-
-/**
- * Reads a file in the common layout with the line reader and validates it.
- * Returns null when the line reader cannot read it or any entry is invalid,
- * so that the YAML parser, which keeps every position, names the problem.
- */
-function readValidLines(text: string): ClientEntry[] | null {
-  const lineEntries = readClientsFileLines(text)
-  if (!lineEntries) return null
-
-  const entries: ClientEntry[] = []
-  const secrets = new Set<string>()
-  for (const { key, line, fields } of lineEntries) {
-    const secret = key.toUpperCase()
-    if (
-      looksLikeCredential(key) ||
-      !isValidSecretName(key) ||
-      secrets.has(secret)
-    ) {
-      return null
-    }
-    secrets.add(secret)
-
-    if (fields === null) {
-      entries.push(defaultEntry(secret, line))
-      continue
-    }
-    const parsed = entrySchema.safeParse(fields)
-    if (!parsed.success) return null
-    entries.push(toClientEntry(secret, parsed.data, line))
-  }
-  return entries
+  return readCommonLayout(text) ?? parseClientsDocument(text, path)
 }
 
 /**
@@ -252,27 +181,6 @@ function readEntry(
   }
 
   return toClientEntry(secret, parsed.data, line)
-}
-
-function defaultEntry(secret: string, line: number): ClientEntry {
-  return { secret, priority: 'normal', ignore: false, line }
-}
-
-function toClientEntry(
-  secret: string,
-  fields: z.infer<typeof entrySchema>,
-  line: number,
-): ClientEntry {
-  return {
-    secret,
-    ...(fields.name != null && { name: fields.name }),
-    priority: fields.priority ?? 'normal',
-    ...(fields.owner != null && { owner: fields.owner }),
-    ...(fields.note != null && fields.note !== '' && { note: fields.note }),
-    ignore: fields.ignore ?? false,
-    ...(fields.scope != null && { scope: fields.scope }),
-    line,
-  }
 }
 
 /** Converts one entry to plain values; aliases are expanded, at most 100 of them. */

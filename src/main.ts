@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { InputError, readInputs } from './inputs.ts'
 import { buildClients, readPassedTokens } from './clients.ts'
-import { parseClientsFile } from './clients-file.ts'
+import { readCommonLayout } from './clients-entries.ts'
 import type { EarlyStart } from './early.ts'
 import { GraphClient } from './meta/graph-client.ts'
 import { createOctokit } from './github/octokit.ts'
@@ -177,7 +177,11 @@ async function loadClientsFile(path: string) {
           : `Input \`clients-file\`: ${path} could not be read (${describeError(error)}). Check the path and the file's permissions.`,
     )
   }
-  return parseClientsFile(text, path)
+  // The YAML parser loads only for a file outside the common layout.
+  const entries = readCommonLayout(text)
+  if (entries) return entries
+  const { parseClientsDocument } = await import('./clients-file.ts')
+  return parseClientsDocument(text, path)
 }
 
 /** Clients whose decision lines are written to the log at once. */

@@ -13,11 +13,11 @@ const MIN_SECRET_LENGTH = 8
 const secrets = new Set<string>()
 
 /**
- * Registered secrets in lower case by a hash of their first
- * MIN_SECRET_LENGTH characters, longest first, so that `redact` looks each
- * position of a text up once instead of searching the text for every secret
- * (an agency registers thousands). Matching ignores letter case, so a secret
- * that a message upper-cases, as secret names are, stays hidden.
+ * Registered secrets by a hash of their first MIN_SECRET_LENGTH characters
+ * in lower case, longest first, so that `redact` looks each position of a
+ * text up once instead of searching the text for every secret (an agency
+ * registers thousands). Matching ignores the case of ASCII letters, so a
+ * secret that a message upper-cases, as secret names are, stays hidden.
  */
 const byPrefix = new Map<number, string[]>()
 
@@ -93,17 +93,16 @@ export function registerSecret(value: string): string {
     !secrets.has(value)
   ) {
     secrets.add(value)
-    const lower = value.toLowerCase()
-    const prefix = prefixHash(lower, 0)
+    const prefix = prefixHash(value, 0)
     const group = byPrefix.get(prefix)
     if (group) {
-      group.push(lower)
+      group.push(value)
       group.sort((a, b) => b.length - a.length)
     } else {
       // An array literal reserves room for its one element, but an empty
       // array that grows by `push` reserves 17 (V8 in Node 24), which adds
       // up for thousands of secrets.
-      byPrefix.set(prefix, [lower])
+      byPrefix.set(prefix, [value])
     }
     maskListener?.(value)
   }
@@ -135,10 +134,7 @@ function hideRegistered(text: string): string {
   let hiddenUpTo = -1
   for (let at = 0; at + MIN_SECRET_LENGTH <= text.length; at++) {
     const group = byPrefix.get(prefixHash(text, at))
-    const secret = group?.find(
-      (candidate) =>
-        text.slice(at, at + candidate.length).toLowerCase() === candidate,
-    )
+    const secret = group?.find((candidate) => occursAt(text, at, candidate))
     if (secret === undefined) continue
     if (at > hiddenUpTo) {
       if (hiddenUpTo >= 0) result += REPLACEMENT
@@ -149,6 +145,16 @@ function hideRegistered(text: string): string {
   }
   if (hiddenUpTo < 0) return text
   return result + REPLACEMENT + text.slice(copiedUpTo)
+}
+
+/** True when `secret` occurs in `text` at `at`, ignoring the case of ASCII letters. */
+function occursAt(text: string, at: number, secret: string): boolean {
+  if (at + secret.length > text.length) return false
+  for (let index = 0; index < secret.length; index++) {
+    const expected = lowerCode(secret.charCodeAt(index))
+    if (lowerCode(text.charCodeAt(at + index)) !== expected) return false
+  }
+  return true
 }
 
 /** Replaces what looks like a credential whether or not it was registered. */

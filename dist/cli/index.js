@@ -4405,7 +4405,7 @@ exports.overwrite = function (received, defaults, onto = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7690);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
 
 /** package.json declares Node.js 24 or later, the version the CLI is built and tested with. */
 const MIN_NODE_MAJOR = 24;
@@ -4423,7 +4423,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7690:
+/***/ 822:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13987,11 +13987,11 @@ const REPLACEMENT = '***';
 const MIN_SECRET_LENGTH = 8;
 const secrets = new Set();
 /**
- * Registered secrets in lower case by a hash of their first
- * MIN_SECRET_LENGTH characters, longest first, so that `redact` looks each
- * position of a text up once instead of searching the text for every secret
- * (an agency registers thousands). Matching ignores letter case, so a secret
- * that a message upper-cases, as secret names are, stays hidden.
+ * Registered secrets by a hash of their first MIN_SECRET_LENGTH characters
+ * in lower case, longest first, so that `redact` looks each position of a
+ * text up once instead of searching the text for every secret (an agency
+ * registers thousands). Matching ignores the case of ASCII letters, so a
+ * secret that a message upper-cases, as secret names are, stays hidden.
  */
 const byPrefix = new Map();
 /** Hash of the MIN_SECRET_LENGTH characters of `text` from `at`, computed without allocating a string. */
@@ -14054,18 +14054,17 @@ function redact_registerSecret(value) {
         !isTypoLiteral(value) &&
         !secrets.has(value)) {
         secrets.add(value);
-        const lower = value.toLowerCase();
-        const prefix = prefixHash(lower, 0);
+        const prefix = prefixHash(value, 0);
         const group = byPrefix.get(prefix);
         if (group) {
-            group.push(lower);
+            group.push(value);
             group.sort((a, b) => b.length - a.length);
         }
         else {
             // An array literal reserves room for its one element, but an empty
             // array that grows by `push` reserves 17 (V8 in Node 24), which adds
             // up for thousands of secrets.
-            byPrefix.set(prefix, [lower]);
+            byPrefix.set(prefix, [value]);
         }
         maskListener?.(value);
     }
@@ -14095,7 +14094,7 @@ function hideRegistered(text) {
     let hiddenUpTo = -1;
     for (let at = 0; at + MIN_SECRET_LENGTH <= text.length; at++) {
         const group = byPrefix.get(prefixHash(text, at));
-        const secret = group?.find((candidate) => text.slice(at, at + candidate.length).toLowerCase() === candidate);
+        const secret = group?.find((candidate) => occursAt(text, at, candidate));
         if (secret === undefined)
             continue;
         if (at > hiddenUpTo) {
@@ -14109,6 +14108,17 @@ function hideRegistered(text) {
     if (hiddenUpTo < 0)
         return text;
     return result + REPLACEMENT + text.slice(copiedUpTo);
+}
+/** True when `secret` occurs in `text` at `at`, ignoring the case of ASCII letters. */
+function occursAt(text, at, secret) {
+    if (at + secret.length > text.length)
+        return false;
+    for (let index = 0; index < secret.length; index++) {
+        const expected = lowerCode(secret.charCodeAt(index));
+        if (lowerCode(text.charCodeAt(at + index)) !== expected)
+            return false;
+    }
+    return true;
 }
 /** Replaces what looks like a credential whether or not it was registered. */
 function redactShapes(text) {
@@ -14947,15 +14957,12 @@ function resolvePlain(text) {
     return text;
 }
 
-;// CONCATENATED MODULE: ./src/clients-file.ts
+;// CONCATENATED MODULE: ./src/clients-entries.ts
 /**
- * The clients file (`.github/meta-clients.yml`): display name, priority,
- * owner, note, scope and `ignore` per secret name, validated with zod. Each
- * error names the file, the line and the field. Kept apart from clients.ts so
- * that the YAML parser loads only after the first request to Meta is out.
+ * The fields of a clients-file entry, validated with zod, and the reader for
+ * the layout nearly every clients file has. The YAML parser (clients-file.ts)
+ * loads only for a file outside that layout, or to name a problem's line.
  */
-
-
 
 
 
@@ -14992,19 +14999,11 @@ const entrySchema = strictObject({
     ignore: schemas_boolean().nullish(),
 });
 /**
- * Parses the clients file (YAML). An empty file or an empty `clients` map
- * gives no entry. Throws InputError naming the file, the line and the field
- * of the first problem found.
- */
-function parseClientsFile(text, path) {
-    return readValidLines(text) ?? parseClientsDocument(text, path);
-}
-/**
  * Reads a file in the common layout with the line reader and validates it.
  * Returns null when the line reader cannot read it or any entry is invalid,
  * so that the YAML parser, which keeps every position, names the problem.
  */
-function readValidLines(text) {
+function readCommonLayout(text) {
     const lineEntries = readClientsFileLines(text);
     if (!lineEntries)
         return null;
@@ -15028,6 +15027,42 @@ function readValidLines(text) {
         entries.push(toClientEntry(secret, parsed.data, line));
     }
     return entries;
+}
+function defaultEntry(secret, line) {
+    return { secret, priority: 'normal', ignore: false, line };
+}
+function toClientEntry(secret, fields, line) {
+    return {
+        secret,
+        ...(fields.name != null && { name: fields.name }),
+        priority: fields.priority ?? 'normal',
+        ...(fields.owner != null && { owner: fields.owner }),
+        ...(fields.note != null && fields.note !== '' && { note: fields.note }),
+        ignore: fields.ignore ?? false,
+        ...(fields.scope != null && { scope: fields.scope }),
+        line,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/clients-file.ts
+/**
+ * The clients file (`.github/meta-clients.yml`) read with the YAML parser,
+ * which keeps the position of every node, so that each error names the
+ * file, the line and the field. The Action loads this module only for a
+ * file that clients-entries.ts cannot read in the common layout.
+ */
+
+
+
+
+
+/**
+ * Parses the clients file (YAML). An empty file or an empty `clients` map
+ * gives no entry. Throws InputError naming the file, the line and the field
+ * of the first problem found.
+ */
+function parseClientsFile(text, path) {
+    return readCommonLayout(text) ?? parseClientsDocument(text, path);
 }
 /**
  * Parses the clients file with the YAML parser, which keeps the position of
@@ -15129,21 +15164,6 @@ function readEntry(secret, node, line, document, file) {
         throw new inputs_InputError(describeEntryIssue(issue, secret, node, plain, file));
     }
     return toClientEntry(secret, parsed.data, line);
-}
-function defaultEntry(secret, line) {
-    return { secret, priority: 'normal', ignore: false, line };
-}
-function toClientEntry(secret, fields, line) {
-    return {
-        secret,
-        ...(fields.name != null && { name: fields.name }),
-        priority: fields.priority ?? 'normal',
-        ...(fields.owner != null && { owner: fields.owner }),
-        ...(fields.note != null && fields.note !== '' && { note: fields.note }),
-        ignore: fields.ignore ?? false,
-        ...(fields.scope != null && { scope: fields.scope }),
-        line,
-    };
 }
 /** Converts one entry to plain values; aliases are expanded, at most 100 of them. */
 function toPlain(node, document, file) {

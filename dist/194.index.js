@@ -1,8 +1,112 @@
-export const id = 9;
-export const ids = [9];
+export const id = 194;
+export const ids = [194];
 export const modules = {
 
-/***/ 2009:
+/***/ 2430:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ FIELD_LIST),
+/* harmony export */   J2: () => (/* binding */ toClientEntry),
+/* harmony export */   Jx: () => (/* binding */ FIELD_RULES),
+/* harmony export */   Oo: () => (/* binding */ entrySchema),
+/* harmony export */   q7: () => (/* binding */ defaultEntry),
+/* harmony export */   wC: () => (/* binding */ readCommonLayout)
+/* harmony export */ });
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8816);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8422);
+/* harmony import */ var _clients_file_lines_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9116);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6670);
+/**
+ * The fields of a clients-file entry, validated with zod, and the reader for
+ * the layout nearly every clients file has. The YAML parser (clients-file.ts)
+ * loads only for a file outside that layout, or to name a problem's line.
+ */
+
+
+
+
+const FIELD_LIST = 'name, priority, owner, note, scope and ignore';
+/** Expected value of each field, for messages. */
+const FIELD_RULES = {
+    name: 'text',
+    priority: 'high, normal or low',
+    owner: 'a GitHub login such as octocat (a leading @ is allowed)',
+    note: 'text',
+    scope: 'repository, environment:NAME or organization',
+    ignore: 'true or false',
+};
+/** GitHub logins: up to 39 letters, digits or single hyphens, not starting or ending with a hyphen. */
+const GITHUB_LOGIN = /^@?[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+// Free text reaches the log, the summary and the tracking issue, so a token
+// pasted into it is hidden like any other.
+const textField = zod__WEBPACK_IMPORTED_MODULE_2__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_2__/* .number */ .aig()])
+    .transform((value) => (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(String(value).trim()));
+const entrySchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .strictObject */ .rej({
+    name: textField.pipe(zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().min(1)).nullish(),
+    priority: zod__WEBPACK_IMPORTED_MODULE_2__/* ["enum"] */ .k5n(['high', 'normal', 'low']).nullish(),
+    owner: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP()
+        .regex(GITHUB_LOGIN)
+        .refine((login) => !(0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .looksLikeCredential */ .Pv)(login))
+        .transform((login) => login.replace(/^@/, ''))
+        .nullish(),
+    note: textField.nullish(),
+    scope: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP()
+        .transform(_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .parseSecretScope */ .gj)
+        .pipe(zod__WEBPACK_IMPORTED_MODULE_2__/* .custom */ .IeY((scope) => scope !== null))
+        .nullish(),
+    ignore: zod__WEBPACK_IMPORTED_MODULE_2__/* .boolean */ .zMY().nullish(),
+});
+/**
+ * Reads a file in the common layout with the line reader and validates it.
+ * Returns null when the line reader cannot read it or any entry is invalid,
+ * so that the YAML parser, which keeps every position, names the problem.
+ */
+function readCommonLayout(text) {
+    const lineEntries = (0,_clients_file_lines_js__WEBPACK_IMPORTED_MODULE_3__/* .readClientsFileLines */ .Q)(text);
+    if (!lineEntries)
+        return null;
+    const entries = [];
+    const secrets = new Set();
+    for (const { key, line, fields } of lineEntries) {
+        const secret = key.toUpperCase();
+        if ((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .looksLikeCredential */ .Pv)(key) ||
+            !(0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .isValidSecretName */ .Eg)(key) ||
+            secrets.has(secret)) {
+            return null;
+        }
+        secrets.add(secret);
+        if (fields === null) {
+            entries.push(defaultEntry(secret, line));
+            continue;
+        }
+        const parsed = entrySchema.safeParse(fields);
+        if (!parsed.success)
+            return null;
+        entries.push(toClientEntry(secret, parsed.data, line));
+    }
+    return entries;
+}
+function defaultEntry(secret, line) {
+    return { secret, priority: 'normal', ignore: false, line };
+}
+function toClientEntry(secret, fields, line) {
+    return {
+        secret,
+        ...(fields.name != null && { name: fields.name }),
+        priority: fields.priority ?? 'normal',
+        ...(fields.owner != null && { owner: fields.owner }),
+        ...(fields.note != null && fields.note !== '' && { note: fields.note }),
+        ignore: fields.ignore ?? false,
+        ...(fields.scope != null && { scope: fields.scope }),
+        line,
+    };
+}
+
+
+/***/ }),
+
+/***/ 2194:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -23,258 +127,8 @@ var external_node_path_ = __webpack_require__(6760);
 var src_inputs = __webpack_require__(8422);
 // EXTERNAL MODULE: ./src/clients.ts
 var src_clients = __webpack_require__(9071);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __webpack_require__(8816);
-// EXTERNAL MODULE: ./src/clients-file-lines.ts
-var clients_file_lines = __webpack_require__(9116);
-// EXTERNAL MODULE: ./src/redact.ts
-var redact = __webpack_require__(6670);
-;// CONCATENATED MODULE: ./src/clients-file.ts
-/**
- * The clients file (`.github/meta-clients.yml`): display name, priority,
- * owner, note, scope and `ignore` per secret name, validated with zod. Each
- * error names the file, the line and the field. Kept apart from clients.ts so
- * that the YAML parser loads only after the first request to Meta is out.
- */
-
-
-
-
-
-
-const FIELD_LIST = 'name, priority, owner, note, scope and ignore';
-/** Expected value of each field, for messages. */
-const FIELD_RULES = {
-    name: 'text',
-    priority: 'high, normal or low',
-    owner: 'a GitHub login such as octocat (a leading @ is allowed)',
-    note: 'text',
-    scope: 'repository, environment:NAME or organization',
-    ignore: 'true or false',
-};
-/** GitHub logins: up to 39 letters, digits or single hyphens, not starting or ending with a hyphen. */
-const GITHUB_LOGIN = /^@?[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-// Free text reaches the log, the summary and the tracking issue, so a token
-// pasted into it is hidden like any other.
-const textField = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()])
-    .transform((value) => (0,redact/* redact */.E$)(String(value).trim()));
-const entrySchema = schemas/* strictObject */.rej({
-    name: textField.pipe(schemas/* string */.YjP().min(1)).nullish(),
-    priority: schemas/* enum */.k5n(['high', 'normal', 'low']).nullish(),
-    owner: schemas/* string */.YjP()
-        .regex(GITHUB_LOGIN)
-        .refine((login) => !(0,redact/* looksLikeCredential */.Pv)(login))
-        .transform((login) => login.replace(/^@/, ''))
-        .nullish(),
-    note: textField.nullish(),
-    scope: schemas/* string */.YjP()
-        .transform(src_inputs/* parseSecretScope */.gj)
-        .pipe(schemas/* custom */.IeY((scope) => scope !== null))
-        .nullish(),
-    ignore: schemas/* boolean */.zMY().nullish(),
-});
-/**
- * Parses the clients file (YAML). An empty file or an empty `clients` map
- * gives no entry. Throws InputError naming the file, the line and the field
- * of the first problem found.
- */
-function parseClientsFile(text, path) {
-    return readValidLines(text) ?? parseClientsDocument(text, path);
-}
-/**
- * Reads a file in the common layout with the line reader and validates it.
- * Returns null when the line reader cannot read it or any entry is invalid,
- * so that the YAML parser, which keeps every position, names the problem.
- */
-function readValidLines(text) {
-    const lineEntries = (0,clients_file_lines/* readClientsFileLines */.Q)(text);
-    if (!lineEntries)
-        return null;
-    const entries = [];
-    const secrets = new Set();
-    for (const { key, line, fields } of lineEntries) {
-        const secret = key.toUpperCase();
-        if ((0,redact/* looksLikeCredential */.Pv)(key) ||
-            !(0,src_inputs/* isValidSecretName */.Eg)(key) ||
-            secrets.has(secret)) {
-            return null;
-        }
-        secrets.add(secret);
-        if (fields === null) {
-            entries.push(defaultEntry(secret, line));
-            continue;
-        }
-        const parsed = entrySchema.safeParse(fields);
-        if (!parsed.success)
-            return null;
-        entries.push(toClientEntry(secret, parsed.data, line));
-    }
-    return entries;
-}
-/**
- * Parses the clients file with the YAML parser, which keeps the position of
- * every node for error messages. parseClientsFile returns the same entries
- * for every file that the line reader reads.
- */
-function parseClientsDocument(text, path) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    // The parser's own check for repeated keys compares every key with every
-    // other (quadratic in the number of clients); the checks below do it with
-    // a map and say which line came first.
-    const document = (0,dist/* parseDocument */.Tp)(text, {
-        lineCounter,
-        prettyErrors: false,
-        uniqueKeys: false,
-    });
-    const lineAt = (offset) => offset === undefined ? 1 : lineCounter.linePos(offset).line;
-    const file = {
-        path,
-        lineOf: (node) => lineAt(nodeStart(node)),
-    };
-    const syntaxError = document.errors[0];
-    if (syntaxError) {
-        throw new src_inputs/* InputError */.dz(`${path}:${lineAt(syntaxError.pos[0])}: invalid YAML (${shortReason(syntaxError.message)}). Fix the syntax on that line.`);
-    }
-    const root = document.contents;
-    if (isEmpty(root))
-        return [];
-    if (!(0,dist/* isMap */.jh)(root)) {
-        throw new src_inputs/* InputError */.dz(`${path}:${file.lineOf(root)}: the file must be a map with one key, \`clients\`. Start it with \`clients:\`.`);
-    }
-    checkTopLevel(root, file);
-    const clients = root.get('clients', true);
-    if (isEmpty(clients))
-        return [];
-    if (!(0,dist/* isMap */.jh)(clients)) {
-        throw new src_inputs/* InputError */.dz(`${path}:${file.lineOf(clients)}: \`clients\` must be a map of secret names to settings.`);
-    }
-    return readEntries(clients, document, file);
-}
-function isEmpty(node) {
-    return (node === null ||
-        node === undefined ||
-        ((0,dist/* isScalar */.jn)(node) && node.value === null));
-}
-function checkTopLevel(root, file) {
-    checkRepeatedKeys(root, 'the file', file);
-    const unknown = root.items.find((pair) => keyText(pair.key) !== 'clients');
-    if (!unknown)
-        return;
-    throw new src_inputs/* InputError */.dz(`${file.path}:${file.lineOf(unknown.key)}: unknown top-level key ${(0,src_inputs/* quote */.hD)(keyText(unknown.key))}. The file has one top-level key, \`clients\`.`);
-}
-/** Throws InputError when a key of a small map (the top level, one entry) appears twice. */
-function checkRepeatedKeys(map, owner, file) {
-    const firstLine = new Map();
-    for (const pair of map.items) {
-        const key = keyText(pair.key);
-        const first = firstLine.get(key);
-        if (first !== undefined) {
-            throw new src_inputs/* InputError */.dz(`${file.path}:${file.lineOf(pair.key)}: key ${(0,src_inputs/* quote */.hD)(key)} of ${owner} appears twice (first on line ${first}). Keep one.`);
-        }
-        firstLine.set(key, file.lineOf(pair.key));
-    }
-}
-function readEntries(clients, document, file) {
-    const entries = [];
-    const firstLine = new Map();
-    for (const pair of clients.items) {
-        const line = file.lineOf(pair.key);
-        const where = `${file.path}:${line}`;
-        const key = keyText(pair.key);
-        if ((0,redact/* looksLikeCredential */.Pv)(key)) {
-            throw new src_inputs/* InputError */.dz(`${where}: a key looks like an access token, not a secret name, so it is not shown. Use the secret's name as the key, and revoke a token that was committed.`);
-        }
-        if (!(0,src_inputs/* isValidSecretName */.Eg)(key)) {
-            throw new src_inputs/* InputError */.dz(`${where}: secret name ${(0,src_clients/* showName */.$i)(key)} is invalid. Use the GitHub secret's name: ${src_clients/* NAME_RULE */.$h}.`);
-        }
-        const secret = key.toUpperCase();
-        const first = firstLine.get(secret);
-        if (first !== undefined) {
-            throw new src_inputs/* InputError */.dz(`${where}: ${secret} is listed twice (first on line ${first}; GitHub secret names ignore case). Keep one entry.`);
-        }
-        firstLine.set(secret, line);
-        entries.push(readEntry(secret, pair.value, line, document, file));
-    }
-    return entries;
-}
-function readEntry(secret, node, line, document, file) {
-    if (isEmpty(node))
-        return defaultEntry(secret, line);
-    if (!(0,dist/* isMap */.jh)(node)) {
-        throw new src_inputs/* InputError */.dz(`${file.path}:${file.lineOf(node)}: the settings of ${secret} must be a map with the fields ${FIELD_LIST}.`);
-    }
-    checkRepeatedKeys(node, secret, file);
-    const plain = toPlain(node, document, file);
-    const parsed = entrySchema.safeParse(plain);
-    if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new src_inputs/* InputError */.dz(describeEntryIssue(issue, secret, node, plain, file));
-    }
-    return toClientEntry(secret, parsed.data, line);
-}
-function defaultEntry(secret, line) {
-    return { secret, priority: 'normal', ignore: false, line };
-}
-function toClientEntry(secret, fields, line) {
-    return {
-        secret,
-        ...(fields.name != null && { name: fields.name }),
-        priority: fields.priority ?? 'normal',
-        ...(fields.owner != null && { owner: fields.owner }),
-        ...(fields.note != null && fields.note !== '' && { note: fields.note }),
-        ignore: fields.ignore ?? false,
-        ...(fields.scope != null && { scope: fields.scope }),
-        line,
-    };
-}
-/** Converts one entry to plain values; aliases are expanded, at most 100 of them. */
-function toPlain(node, document, file) {
-    try {
-        return node.toJS(document, { maxAliasCount: 100 });
-    }
-    catch (error) {
-        // The yaml package throws here for an alias that expands too often.
-        const reason = error instanceof Error ? error.message : 'unknown error';
-        throw new src_inputs/* InputError */.dz(`${file.path}:${file.lineOf(node)}: invalid YAML (${shortReason(reason)}). Fix the syntax on that line.`);
-    }
-}
-function describeEntryIssue(issue, secret, node, plain, file) {
-    const fieldLine = (field) => file.lineOf(node.items.find((pair) => keyText(pair.key) === field)?.key);
-    if (issue.code === 'unrecognized_keys') {
-        const field = issue.keys[0] ?? '';
-        return `${file.path}:${fieldLine(field)}: unknown field ${(0,src_inputs/* quote */.hD)(field)} in ${secret}. The fields are ${FIELD_LIST}.`;
-    }
-    const field = String(issue.path[0] ?? '');
-    const rule = FIELD_RULES[field] ?? 'valid';
-    return `${file.path}:${fieldLine(field)}: field \`${field}\` of ${secret} must be ${rule}, got ${describeYamlValue(plain[field])}. Fix the value or remove the field.`;
-}
-function describeYamlValue(value) {
-    if (Array.isArray(value))
-        return 'a list';
-    if (value !== null && typeof value === 'object')
-        return 'a map';
-    return (0,src_inputs/* quote */.hD)(String(value));
-}
-function keyText(key) {
-    if ((0,dist/* isScalar */.jn)(key))
-        return String(key.value);
-    return String(key);
-}
-function nodeStart(node) {
-    if (node && typeof node === 'object' && 'range' in node) {
-        const range = node.range;
-        return range?.[0];
-    }
-    return undefined;
-}
-/** First line of a parser message, redacted and short. */
-function shortReason(message) {
-    const first = (0,redact/* redact */.E$)(message.split('\n')[0] ?? '').trim();
-    return first.length > 120 ? `${first.slice(0, 117)}...` : first;
-}
-
+// EXTERNAL MODULE: ./src/clients-entries.ts
+var clients_entries = __webpack_require__(2430);
 // EXTERNAL MODULE: ./src/meta/graph-client.ts + 4 modules
 var graph_client = __webpack_require__(237);
 // EXTERNAL MODULE: ./node_modules/bottleneck/lib/index.js
@@ -288,6 +142,8 @@ var external_node_timers_promises_ = __webpack_require__(8500);
 var dist_bundle = __webpack_require__(7424);
 // EXTERNAL MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
 var dist_src = __webpack_require__(1015);
+// EXTERNAL MODULE: ./src/redact.ts
+var redact = __webpack_require__(6670);
 ;// CONCATENATED MODULE: ./src/github/octokit.ts
 /**
  * One Octokit per GitHub token, with the retry and throttling the `octokit`
@@ -2517,7 +2373,12 @@ async function loadClientsFile(path) {
                 ? `Input \`clients-file\`: ${path} is a directory. Set the input to the clients YAML file, such as ${DEFAULT_CLIENTS_FILE}.`
                 : `Input \`clients-file\`: ${path} could not be read (${(0,redact/* describeError */.Uc)(error)}). Check the path and the file's permissions.`);
     }
-    return parseClientsFile(text, path);
+    // The YAML parser loads only for a file outside the common layout.
+    const entries = (0,clients_entries/* readCommonLayout */.wC)(text);
+    if (entries)
+        return entries;
+    const { parseClientsDocument } = await Promise.all(/* import() */[__webpack_require__.e(815), __webpack_require__.e(14)]).then(__webpack_require__.bind(__webpack_require__, 4014));
+    return parseClientsDocument(text, path);
 }
 /** Clients whose decision lines are written to the log at once. */
 const DECISION_LINES_PER_WRITE = 500;
