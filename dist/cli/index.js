@@ -15544,7 +15544,7 @@ function parseDebugToken(body) {
     return {
         type: toTokenType(optionalText(data, 'type')),
         isValid: data.is_valid,
-        appId: graphId(data, 'app_id'),
+        appId: shared(graphId(data, 'app_id')),
         userId: graphId(data, 'user_id'),
         profileId: graphId(data, 'profile_id'),
         expiresAt: dateOrNull(unixTime(data, 'expires_at')),
@@ -15593,9 +15593,28 @@ function scopes(data) {
         return [];
     if (Array.isArray(value) &&
         value.every((scope) => typeof scope === 'string')) {
-        return value;
+        return value.map(shared);
     }
     throw unexpectedBody('`scopes` is not a list of text');
+}
+/** Distinct values that `shared` keeps at most; Meta has about 100 permissions. */
+const MAX_SHARED = 1000;
+const sharedValues = new Map();
+/**
+ * Returns one copy of `text` for every token that holds it. Thousands of
+ * tokens of one app hold the same few permission names and the same app
+ * ID, and each parsed body would otherwise keep its own copies until the
+ * run ends.
+ */
+function shared(text) {
+    if (text === null)
+        return text;
+    const known = sharedValues.get(text);
+    if (known !== undefined)
+        return known;
+    if (sharedValues.size < MAX_SHARED)
+        sharedValues.set(text, text);
+    return text;
 }
 function tokenError(data) {
     const error = data.error;
