@@ -145,7 +145,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const env = await runnerEnvironment(options, files)
 
   const started = performance.now()
-  const child = spawn(process.execPath, [...(process.env.MTK_NODE_ARGS ? process.env.MTK_NODE_ARGS.split(" ") : []), BUNDLE], {
+  const child = spawn(process.execPath, [BUNDLE], {
     cwd: options.workspace ?? ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
