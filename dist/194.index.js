@@ -2380,12 +2380,12 @@ async function loadClientsFile(path) {
     const { parseClientsDocument } = await Promise.all(/* import() */[__webpack_require__.e(815), __webpack_require__.e(14)]).then(__webpack_require__.bind(__webpack_require__, 4014));
     return parseClientsDocument(text, path);
 }
-/** Clients whose decision lines are written to the log at once. */
+/** Maximum number of decision lines in one write to the log. */
 const DECISION_LINES_PER_WRITE = 500;
 /**
- * Logs one line per client. The lines go out a few hundred at a time: a
- * runner reads the log more slowly than a loop writes it, and a write
- * per line would hold thousands of small pending writes in memory.
+ * Logs one line per client, DECISION_LINES_PER_WRITE lines per write. A
+ * runner reads the log more slowly than a loop writes it, so one write per
+ * line would keep thousands of small pending writes in memory.
  */
 function logDecisions(reports) {
     for (let start = 0; start < reports.length; start += DECISION_LINES_PER_WRITE) {

@@ -266,8 +266,8 @@ function readTokensFile(path) {
 }
 /**
  * Registers the secrets on one `tokens` line. Returns whether the text
- * before `=` looks like a token, as in `TOKEN=SECRET_NAME`; it is then
- * registered too.
+ * before `=` looks like a token, as in `TOKEN=SECRET_NAME`. Such text is
+ * registered as well.
  */
 function registerValue(line) {
     const at = line.indexOf('=');
@@ -569,9 +569,9 @@ function ignoredSecrets(path) {
         const missing = error.code === 'ENOENT';
         return missing ? new Set() : null;
     }
-    // YAML spells a key with these letters unless it escapes them, which
-    // needs a backslash. Most files mark no client, and then the lines need
-    // no reading here.
+    // A YAML key can spell `ignore` without these letters only through an
+    // escape, which needs a backslash. Most files ignore no client, so they
+    // need no reading here.
     if (!text.includes('ignore') && !text.includes('\\'))
         return new Set();
     const entries = (0,_clients_file_lines_js__WEBPACK_IMPORTED_MODULE_4__/* .readClientsFileLines */ .Q)(text);
@@ -1910,10 +1910,10 @@ function formatDuration(ms) {
     return `${ms} ms`;
 }
 /**
- * Encodes `params` as a query string or form body. URLSearchParams would
- * build each value a character at a time, which for a batch of 50 tokens
- * makes several times the body in short-lived strings; encodeURIComponent
- * builds it once. Meta decodes both alike: `%20` for a space as well as `+`.
+ * Encodes `params` as a query string or form body. URLSearchParams builds
+ * each value one character at a time and, for a batch of 50 tokens,
+ * allocates several times the body in short-lived strings. encodeURIComponent
+ * builds it in one step. A form decoder reads `%20` as a space, as it reads `+`.
  */
 function formEncode(params) {
     return Object.entries(params)
@@ -2200,7 +2200,7 @@ function scopes(data) {
     }
     throw unexpectedBody('`scopes` is not a list of text');
 }
-/** Distinct values that `shared` keeps at most; Meta has about 100 permissions. */
+/** Maximum number of distinct values that `shared` keeps, a bound for an unexpected answer. */
 const MAX_SHARED = 1000;
 const sharedValues = new Map();
 /**
@@ -2498,7 +2498,7 @@ function redactShapes(text) {
     }
     return result.replace(OPAQUE_RUN, (run) => looksOpaque(run) ? REPLACEMENT : run);
 }
-/** The patterns of redactShapes but OPAQUE_RUN, which needs a second look. */
+/** The patterns of redactShapes except OPAQUE_RUN, whose matches also need looksOpaque. */
 const SHAPES = [
     URL_USER_INFO,
     URL_WITH_QUERY,
@@ -2510,8 +2510,8 @@ const SHAPES = [
  * such as a Meta access token typed where a secret name belongs.
  */
 function looksLikeCredential(text) {
-    // The same shapes as redactShapes, tested without building a new text:
-    // the parsers ask this of every name in a file of thousands.
+    // Tests the shapes of redactShapes without building a new string, because
+    // the parsers call this for every name in inputs of thousands of lines.
     return (SHAPES.some((shape) => text.search(shape) !== -1) ||
         (text.match(OPAQUE_RUN)?.some(looksOpaque) ?? false));
 }
@@ -2546,9 +2546,9 @@ function clearSecretsForTesting() {
  * diagnostics channels of the fetch that Node.js ships (undici).
  */
 
-// fetch writes a request's body as a stream, in later turns of the event
-// loop than its headers, so `undici:client:sendHeaders` comes too early: the
-// body would then wait behind whatever the caller runs next.
+// fetch writes a request's body as a stream, in a later turn of the event
+// loop than its headers. Waiting only for `undici:client:sendHeaders` would
+// leave the body queued behind whatever the caller runs next.
 const SENT_OR_FAILED = [
     'undici:request:bodySent',
     'undici:client:connectError',

@@ -163,8 +163,8 @@ function readTokensFile(path: string): string {
 
 /**
  * Registers the secrets on one `tokens` line. Returns whether the text
- * before `=` looks like a token, as in `TOKEN=SECRET_NAME`; it is then
- * registered too.
+ * before `=` looks like a token, as in `TOKEN=SECRET_NAME`. Such text is
+ * registered as well.
  */
 function registerValue(line: string): boolean {
   const at = line.indexOf('=')

@@ -76,9 +76,9 @@ function ignoredSecrets(path: string): Set<string> | null {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
     return missing ? new Set() : null
   }
-  // YAML spells a key with these letters unless it escapes them, which
-  // needs a backslash. Most files mark no client, and then the lines need
-  // no reading here.
+  // A YAML key can spell `ignore` without these letters only through an
+  // escape, which needs a backslash. Most files ignore no client, so they
+  // need no reading here.
   if (!text.includes('ignore') && !text.includes('\\')) return new Set()
   const entries = readClientsFileLines(text)
   if (entries === null) return null

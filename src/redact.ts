@@ -170,7 +170,7 @@ function redactShapes(text: string): string {
   )
 }
 
-/** The patterns of redactShapes but OPAQUE_RUN, which needs a second look. */
+/** The patterns of redactShapes except OPAQUE_RUN, whose matches also need looksOpaque. */
 const SHAPES = [
   URL_USER_INFO,
   URL_WITH_QUERY,
@@ -183,8 +183,8 @@ const SHAPES = [
  * such as a Meta access token typed where a secret name belongs.
  */
 export function looksLikeCredential(text: string): boolean {
-  // The same shapes as redactShapes, tested without building a new text:
-  // the parsers ask this of every name in a file of thousands.
+  // Tests the shapes of redactShapes without building a new string, because
+  // the parsers call this for every name in inputs of thousands of lines.
   return (
     SHAPES.some((shape) => text.search(shape) !== -1) ||
     (text.match(OPAQUE_RUN)?.some(looksOpaque) ?? false)

@@ -4,9 +4,9 @@
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 
-// fetch writes a request's body as a stream, in later turns of the event
-// loop than its headers, so `undici:client:sendHeaders` comes too early: the
-// body would then wait behind whatever the caller runs next.
+// fetch writes a request's body as a stream, in a later turn of the event
+// loop than its headers. Waiting only for `undici:client:sendHeaders` would
+// leave the body queued behind whatever the caller runs next.
 const SENT_OR_FAILED = [
   'undici:request:bodySent',
   'undici:client:connectError',

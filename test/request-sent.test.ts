@@ -56,7 +56,7 @@ function blockFor(ms: number): void {
 }
 
 describe('firstRequestSent', () => {
-  it('resolves once the body has left, so blocking the thread then does not hold it back', async () => {
+  it('resolves after the body has left', async () => {
     const worker = new Worker(SERVER_THREAD, { eval: true })
     try {
       const [port] = (await once(worker, 'message')) as [number]

@@ -14130,7 +14130,7 @@ function redactShapes(text) {
     }
     return result.replace(OPAQUE_RUN, (run) => looksOpaque(run) ? REPLACEMENT : run);
 }
-/** The patterns of redactShapes but OPAQUE_RUN, which needs a second look. */
+/** The patterns of redactShapes except OPAQUE_RUN, whose matches also need looksOpaque. */
 const SHAPES = [
     URL_USER_INFO,
     URL_WITH_QUERY,
@@ -14142,8 +14142,8 @@ const SHAPES = [
  * such as a Meta access token typed where a secret name belongs.
  */
 function redact_looksLikeCredential(text) {
-    // The same shapes as redactShapes, tested without building a new text:
-    // the parsers ask this of every name in a file of thousands.
+    // Tests the shapes of redactShapes without building a new string, because
+    // the parsers call this for every name in inputs of thousands of lines.
     return (SHAPES.some((shape) => text.search(shape) !== -1) ||
         (text.match(OPAQUE_RUN)?.some(looksOpaque) ?? false));
 }
@@ -14611,8 +14611,8 @@ function readTokensFile(path) {
 }
 /**
  * Registers the secrets on one `tokens` line. Returns whether the text
- * before `=` looks like a token, as in `TOKEN=SECRET_NAME`; it is then
- * registered too.
+ * before `=` looks like a token, as in `TOKEN=SECRET_NAME`. Such text is
+ * registered as well.
  */
 function registerValue(line) {
     const at = line.indexOf('=');
@@ -15597,7 +15597,7 @@ function scopes(data) {
     }
     throw unexpectedBody('`scopes` is not a list of text');
 }
-/** Distinct values that `shared` keeps at most; Meta has about 100 permissions. */
+/** Maximum number of distinct values that `shared` keeps, a bound for an unexpected answer. */
 const MAX_SHARED = 1000;
 const sharedValues = new Map();
 /**
@@ -16309,10 +16309,10 @@ function formatDuration(ms) {
     return `${ms} ms`;
 }
 /**
- * Encodes `params` as a query string or form body. URLSearchParams would
- * build each value a character at a time, which for a batch of 50 tokens
- * makes several times the body in short-lived strings; encodeURIComponent
- * builds it once. Meta decodes both alike: `%20` for a space as well as `+`.
+ * Encodes `params` as a query string or form body. URLSearchParams builds
+ * each value one character at a time and, for a batch of 50 tokens,
+ * allocates several times the body in short-lived strings. encodeURIComponent
+ * builds it in one step. A form decoder reads `%20` as a space, as it reads `+`.
  */
 function formEncode(params) {
     return Object.entries(params)

@@ -88,7 +88,7 @@ function scopes(data: Fields): string[] {
   throw unexpectedBody('`scopes` is not a list of text')
 }
 
-/** Distinct values that `shared` keeps at most; Meta has about 100 permissions. */
+/** Maximum number of distinct values that `shared` keeps, a bound for an unexpected answer. */
 const MAX_SHARED = 1000
 
 const sharedValues = new Map<string, string>()

@@ -350,10 +350,10 @@ function formatDuration(ms: number): string {
 }
 
 /**
- * Encodes `params` as a query string or form body. URLSearchParams would
- * build each value a character at a time, which for a batch of 50 tokens
- * makes several times the body in short-lived strings; encodeURIComponent
- * builds it once. Meta decodes both alike: `%20` for a space as well as `+`.
+ * Encodes `params` as a query string or form body. URLSearchParams builds
+ * each value one character at a time and, for a batch of 50 tokens,
+ * allocates several times the body in short-lived strings. encodeURIComponent
+ * builds it in one step. A form decoder reads `%20` as a space, as it reads `+`.
  */
 export function formEncode(params: Record<string, string>): string {
   return Object.entries(params)

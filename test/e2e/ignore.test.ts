@@ -68,7 +68,7 @@ describe('ignore: true', () => {
     expect(report.map((client) => client.secret)).not.toContain(ignoredSecret)
   })
 
-  it('holds when the key is spelled with a YAML escape', async () => {
+  it('holds for an escaped key', async () => {
     // "ign\x6fre" is `ignore` to a YAML parser, though the text never
     // spells the word.
     const text = stringify(parse(await readFile(clientsFile, 'utf8')))

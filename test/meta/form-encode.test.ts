@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { formEncode } from '../../src/meta/transport.ts'
 
 describe('formEncode', () => {
-  it('reads back as the same fields through a form decoder', () => {
+  it('round-trips through a form decoder', () => {
     const text = fc.string({ unit: 'grapheme', maxLength: 40 })
     fc.assert(
       fc.property(fc.dictionary(text, text), (params) => {
@@ -16,7 +16,7 @@ describe('formEncode', () => {
     )
   })
 
-  it('encodes a debug_token batch without any character a form reserves', () => {
+  it('escapes form delimiters in a batch', () => {
     const batch = JSON.stringify([
       { method: 'GET', relative_url: 'debug_token?input_token=EAAB+x/y=' },
     ])
