@@ -569,10 +569,10 @@ function ignoredSecrets(path) {
         const missing = error.code === 'ENOENT';
         return missing ? new Set() : null;
     }
-    // A YAML key can spell `ignore` without these letters only through an
-    // escape, which needs a backslash. Most files ignore no client, so they
-    // need no reading here.
-    if (!text.includes('ignore') && !text.includes('\\'))
+    // A YAML key can be `ignore` without these letters only through an escape
+    // (a backslash) or a tag such as `!!binary` (an exclamation mark). Most
+    // files ignore no client, so they need no reading here.
+    if (!text.includes('ignore') && !/[\\!]/.test(text))
         return new Set();
     const entries = (0,_clients_file_lines_js__WEBPACK_IMPORTED_MODULE_4__/* .readClientsFileLines */ .Q)(text);
     if (entries === null)

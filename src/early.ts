@@ -76,10 +76,10 @@ function ignoredSecrets(path: string): Set<string> | null {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
     return missing ? new Set() : null
   }
-  // A YAML key can spell `ignore` without these letters only through an
-  // escape, which needs a backslash. Most files ignore no client, so they
-  // need no reading here.
-  if (!text.includes('ignore') && !text.includes('\\')) return new Set()
+  // A YAML key can be `ignore` without these letters only through an escape
+  // (a backslash) or a tag such as `!!binary` (an exclamation mark). Most
+  // files ignore no client, so they need no reading here.
+  if (!text.includes('ignore') && !/[\\!]/.test(text)) return new Set()
   const entries = readClientsFileLines(text)
   if (entries === null) return null
   return new Set(

@@ -52,4 +52,23 @@ describe('redact in any letter case', () => {
     registerSecret('eaa0f3c9d2b1a8e7')
     expect(redact('key EAA0F3C9D2B1A8E7 is invalid')).toBe('key *** is invalid')
   })
+
+  it('hides a mixed-case secret written in lower case', () => {
+    registerSecret('EaA0f3C9d2B1a8E7')
+    expect(redact('key eaa0f3c9d2b1a8e7 is invalid')).toBe('key *** is invalid')
+  })
+
+  it('hides a mixed-case secret written in upper case', () => {
+    registerSecret('EaA0f3C9d2B1a8E7')
+    expect(redact('key EAA0F3C9D2B1A8E7 is invalid')).toBe('key *** is invalid')
+  })
+
+  it('hides a secret with non-ASCII letters as registered', () => {
+    // Matching ignores the case of ASCII letters only, so the text here
+    // spells each secret exactly as registered.
+    registerSecret('ÉTÉ-token-Ünï-42')
+    registerSecret('abcdefgh-İstanbul')
+    expect(redact('a ÉTÉ-token-Ünï-42 b')).toBe('a *** b')
+    expect(redact('a abcdefgh-İstanbul b')).toBe('a *** b')
+  })
 })

@@ -81,4 +81,23 @@ describe('ignore: true', () => {
     expect(inspected).toBe(15)
     expect(report.map((client) => client.secret)).not.toContain(ignoredSecret)
   })
+
+  it('holds for a !!binary key', async () => {
+    // The YAML parser decodes the base64 key `aWdub3Jl` to `ignore`, so the
+    // text needs neither the word nor a backslash.
+    const text = stringify(parse(await readFile(clientsFile, 'utf8')))
+    const tagged = text.replace(
+      /^(\s+)ignore: true$/m,
+      '$1? !!binary aWdub3Jl\n$1: true',
+    )
+    expect(tagged).toContain('!!binary')
+    expect(tagged).not.toContain('ignore')
+    expect(tagged).not.toContain('\\')
+    await writeFile(clientsFile, tagged)
+
+    const { report, inspected } = await runAndCount()
+
+    expect(inspected).toBe(15)
+    expect(report.map((client) => client.secret)).not.toContain(ignoredSecret)
+  })
 })
