@@ -619,7 +619,7 @@ class DeferredLog {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _early_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5400);
-/* harmony import */ var _request_sent_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8669);
+/* harmony import */ var _meta_http_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1356);
 
 
 /** Maximum wait, in ms, for the first request to leave before the rest loads anyway. */
@@ -630,7 +630,7 @@ const SEND_WAIT_MS = 250;
 // cannot leave before the event loop turns, so subscribing now is in time.
 const early = (0,_early_js__WEBPACK_IMPORTED_MODULE_0__/* .startEarly */ .w)(process.env);
 if (early)
-    await (0,_request_sent_js__WEBPACK_IMPORTED_MODULE_1__/* .firstRequestSent */ .y)(SEND_WAIT_MS);
+    await (0,_meta_http_js__WEBPACK_IMPORTED_MODULE_1__/* .nextRequestSent */ .v)(SEND_WAIT_MS);
 const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(198), __nccwpck_require__.e(194)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2194));
 await run(early);
 
@@ -1220,8 +1220,9 @@ function factsOf(error) {
     };
 }
 /**
- * Turns a failed `fetch` (timeout, dropped connection, DNS failure) into a
- * transient GraphError. Any other thrown value is returned unchanged.
+ * Turns a failed request (timeout, dropped connection, DNS failure), from
+ * node:http or from a `fetch` that a test passes, into a transient
+ * GraphError. Any other thrown value is returned unchanged.
  */
 function graphErrorFromFailure(error, timeoutMs) {
     if (error instanceof GraphError)
@@ -1232,7 +1233,22 @@ function graphErrorFromFailure(error, timeoutMs) {
     if (error instanceof TypeError) {
         return new GraphError(`the Graph API request failed: ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(error)}${describeCause(error.cause)}`, { kind: 'transient' });
     }
+    const code = systemErrorCode(error);
+    if (code) {
+        return new GraphError(`the Graph API request failed (${code})`, {
+            kind: 'transient',
+        });
+    }
     return error;
+}
+/** Returns the code of a network error from node:http, such as ECONNRESET, or null. */
+function systemErrorCode(error) {
+    const code = error?.code;
+    return error instanceof Error &&
+        typeof code === 'string' &&
+        /^E[A-Z]+$/.test(code)
+        ? code
+        : null;
 }
 /**
  * Returns " (CODE)" with the system error code of a failed `fetch`, such as
@@ -1324,6 +1340,8 @@ function parseJson(text) {
 
 // EXTERNAL MODULE: ./src/meta/errors.ts
 var errors = __nccwpck_require__(1254);
+// EXTERNAL MODULE: ./src/meta/http.ts + 1 modules
+var http = __nccwpck_require__(1356);
 // EXTERNAL MODULE: ./src/concurrency.ts
 var concurrency = __nccwpck_require__(1532);
 // EXTERNAL MODULE: ./src/meta/token-info.ts
@@ -1936,6 +1954,7 @@ function formEncode(params) {
 
 
 
+
 const ExchangeBody = schemas/* looseObject */._H3({
     access_token: schemas/* string */.YjP().min(1),
     expires_in: schemas/* union */.KCZ([schemas/* number */.aig(), schemas/* string */.YjP().regex(/^\d+$/)])
@@ -1948,6 +1967,7 @@ class GraphClient {
     inspector;
     appToken;
     appsecretProof;
+    connections = new http/* HttpConnections */.C();
     /** Inspections started by `prefetch`, by token, until `inspect` uses them. */
     prefetched = null;
     /** Throws a GraphError of kind `version` when `version` is not of the form v27.0. */
@@ -1965,7 +1985,7 @@ class GraphClient {
         this.transport = new GraphTransport({
             apiUrl: options.apiUrl,
             version: options.version,
-            fetch: options.fetch ?? globalThis.fetch,
+            fetch: options.fetch ?? this.connections.fetch,
             timeoutMs: options.timeoutMs ?? 10_000,
             maxAttempts: Math.max(1, options.maxAttempts ?? 5),
             deadlineMs: options.deadlineMs ?? 5 * 60_000,
@@ -2029,6 +2049,7 @@ class GraphClient {
     /** Stops requests in flight and waits between retries; later calls fail without reaching Meta. */
     close() {
         this.transport.close();
+        this.connections.close();
     }
     /** Inspects one token with a single `debug_token` request; never throws a GraphError. */
     inspectOne(token) {
@@ -2103,6 +2124,145 @@ function readExchange(body) {
 /** Waits `ms`; an abort ends the wait early and clears its timer, so a closed client keeps no process alive. */
 function defaultSleep(ms, signal) {
     return (0,promises_.setTimeout)(ms, undefined, { signal }).catch(() => undefined);
+}
+
+
+/***/ }),
+
+/***/ 1356:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  C: () => (/* binding */ HttpConnections),
+  v: () => (/* binding */ nextRequestSent)
+});
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: ./src/meta/http.ts
+/**
+ * The HTTP client of the Graph API requests: node:http and node:https. The
+ * fetch that Node.js ships loads its own client (undici, with a WebAssembly
+ * HTTP parser) on first use, which delayed the first request by about 35 ms,
+ * and carrying the batches of 5,000 clients through it raised peak RSS from
+ * about 133 to 147 MiB (`npm run bench`, Node 24). Octokit still uses fetch
+ * for the few GitHub requests of a run.
+ */
+
+
+/**
+ * The kept-alive connections of one Graph client, with a `fetch` that sends
+ * requests over them. Each client has its own, so that `close` ends them
+ * without touching other requests of the process. Like Node's global agents,
+ * they use the proxy that Node.js reads from the environment when started
+ * with `NODE_USE_ENV_PROXY=1`.
+ */
+class HttpConnections {
+    httpAgent = new (external_node_http_default()).Agent({
+        keepAlive: true,
+        proxyEnv: nodeProxyEnv(),
+    });
+    httpsAgent = new (external_node_https_default()).Agent({
+        keepAlive: true,
+        proxyEnv: nodeProxyEnv(),
+    });
+    /**
+     * Sends one request and reads the whole answer as UTF-8 text. Rejects with
+     * Node's error: a system error with a `code` such as ECONNREFUSED, or an
+     * AbortError when `init.signal` aborts. The modules are read at call time,
+     * so an interceptor that replaces `request` (msw in the tests) applies.
+     */
+    fetch = (url, init) => {
+        const target = new URL(url);
+        return target.protocol === 'https:'
+            ? send((external_node_https_default()), this.httpsAgent, target, init)
+            : send((external_node_http_default()), this.httpAgent, target, init);
+    };
+    /** Closes every connection; requests in flight fail. */
+    close() {
+        this.httpAgent.destroy();
+        this.httpsAgent.destroy();
+    }
+}
+/**
+ * Returns the proxy settings that Node.js gave its global agents: the
+ * environment when it started with `NODE_USE_ENV_PROXY=1` or
+ * `--use-env-proxy`, else undefined. Node 24 keeps them in the agent's
+ * `options`, which @types/node does not declare.
+ */
+function nodeProxyEnv() {
+    const agent = (external_node_http_default()).globalAgent;
+    return agent.options?.proxyEnv;
+}
+function send(client, agent, target, init) {
+    return new Promise((resolve, reject) => {
+        const request = client.request(target, {
+            method: init.method,
+            headers: init.headers,
+            signal: init.signal,
+            agent,
+        }, (response) => {
+            const chunks = [];
+            response.on('data', (chunk) => chunks.push(chunk));
+            response.on('error', reject);
+            response.on('end', () => {
+                if (!response.complete) {
+                    reject(connectionError('ECONNRESET'));
+                    return;
+                }
+                const text = Buffer.concat(chunks).toString('utf8');
+                resolve({
+                    status: response.statusCode ?? 0,
+                    headers: { get: (name) => headerValue(response, name) },
+                    text: () => Promise.resolve(text),
+                });
+            });
+        });
+        request.once('finish', notifySent);
+        request.on('error', (error) => {
+            notifySent();
+            reject(error);
+        });
+        request.end(init.body);
+    });
+}
+function headerValue(response, name) {
+    const value = response.headers[name.toLowerCase()];
+    if (value === undefined)
+        return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+}
+function connectionError(code) {
+    const error = new Error('the connection closed before the response ended');
+    error.code = code;
+    return error;
+}
+const sentListeners = new Set();
+function notifySent() {
+    for (const listener of [...sentListeners])
+        listener();
+}
+/**
+ * Resolves once the body of a request sent from now on is written to its
+ * socket, or a request fails, or after `timeoutMs`, whichever comes first.
+ * Call it before the request starts.
+ */
+function nextRequestSent(timeoutMs) {
+    return new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            sentListeners.delete(done);
+            resolve();
+        };
+        sentListeners.add(done);
+        const timer = setTimeout(done, timeoutMs);
+    });
 }
 
 
@@ -2528,49 +2688,6 @@ function describeError(error) {
 function clearSecretsForTesting() {
     secrets.clear();
     byPrefix.clear();
-}
-
-
-/***/ }),
-
-/***/ 8669:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   y: () => (/* binding */ firstRequestSent)
-/* harmony export */ });
-/* harmony import */ var node_diagnostics_channel__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3053);
-/* harmony import */ var node_diagnostics_channel__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_diagnostics_channel__WEBPACK_IMPORTED_MODULE_0__);
-/**
- * Tells when the first HTTP request of the process has left, through the
- * diagnostics channels of the fetch that Node.js ships (undici).
- */
-
-// fetch writes a request's body as a stream, in a later turn of the event
-// loop than its headers. Waiting only for `undici:client:sendHeaders` would
-// leave the body queued behind whatever the caller runs next.
-const SENT_OR_FAILED = [
-    'undici:request:bodySent',
-    'undici:client:connectError',
-    'undici:request:error',
-];
-/**
- * Resolves once a request's body is written to its socket, or a request
- * fails, or after `timeoutMs`, whichever comes first. Subscribe before the
- * request starts.
- */
-function firstRequestSent(timeoutMs) {
-    return new Promise((resolve) => {
-        const done = () => {
-            clearTimeout(timer);
-            for (const name of SENT_OR_FAILED)
-                (0,node_diagnostics_channel__WEBPACK_IMPORTED_MODULE_0__.unsubscribe)(name, done);
-            resolve();
-        };
-        for (const name of SENT_OR_FAILED)
-            (0,node_diagnostics_channel__WEBPACK_IMPORTED_MODULE_0__.subscribe)(name, done);
-        const timer = setTimeout(done, timeoutMs);
-    });
 }
 
 

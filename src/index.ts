@@ -1,5 +1,5 @@
 import { startEarly } from './early.ts'
-import { firstRequestSent } from './request-sent.ts'
+import { nextRequestSent } from './meta/http.ts'
 
 /** Maximum wait, in ms, for the first request to leave before the rest loads anyway. */
 const SEND_WAIT_MS = 250
@@ -9,6 +9,6 @@ const SEND_WAIT_MS = 250
 // starts once that request has left and Meta is working on it. A request
 // cannot leave before the event loop turns, so subscribing now is in time.
 const early = startEarly(process.env)
-if (early) await firstRequestSent(SEND_WAIT_MS)
+if (early) await nextRequestSent(SEND_WAIT_MS)
 const { run } = await import('./main.ts')
 await run(early)

@@ -4405,7 +4405,7 @@ exports.overwrite = function (received, defaults, onto = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(944);
 
 /** package.json declares Node.js 24 or later, the version the CLI is built and tested with. */
 const MIN_NODE_MAJOR = 24;
@@ -4423,7 +4423,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 822:
+/***/ 944:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15460,8 +15460,9 @@ function factsOf(error) {
     };
 }
 /**
- * Turns a failed `fetch` (timeout, dropped connection, DNS failure) into a
- * transient GraphError. Any other thrown value is returned unchanged.
+ * Turns a failed request (timeout, dropped connection, DNS failure), from
+ * node:http or from a `fetch` that a test passes, into a transient
+ * GraphError. Any other thrown value is returned unchanged.
  */
 function graphErrorFromFailure(error, timeoutMs) {
     if (error instanceof GraphError)
@@ -15472,7 +15473,22 @@ function graphErrorFromFailure(error, timeoutMs) {
     if (error instanceof TypeError) {
         return new GraphError(`the Graph API request failed: ${describeError(error)}${describeCause(error.cause)}`, { kind: 'transient' });
     }
+    const code = systemErrorCode(error);
+    if (code) {
+        return new GraphError(`the Graph API request failed (${code})`, {
+            kind: 'transient',
+        });
+    }
     return error;
+}
+/** Returns the code of a network error from node:http, such as ECONNRESET, or null. */
+function systemErrorCode(error) {
+    const code = error?.code;
+    return error instanceof Error &&
+        typeof code === 'string' &&
+        /^E[A-Z]+$/.test(code)
+        ? code
+        : null;
 }
 /**
  * Returns " (CODE)" with the system error code of a failed `fetch`, such as
@@ -15493,6 +15509,132 @@ function describeCause(cause) {
 function isTimeout(error) {
     return (error instanceof Error &&
         (error.name === 'TimeoutError' || error.name === 'AbortError'));
+}
+
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: ./src/meta/http.ts
+/**
+ * The HTTP client of the Graph API requests: node:http and node:https. The
+ * fetch that Node.js ships loads its own client (undici, with a WebAssembly
+ * HTTP parser) on first use, which delayed the first request by about 35 ms,
+ * and carrying the batches of 5,000 clients through it raised peak RSS from
+ * about 133 to 147 MiB (`npm run bench`, Node 24). Octokit still uses fetch
+ * for the few GitHub requests of a run.
+ */
+
+
+/**
+ * The kept-alive connections of one Graph client, with a `fetch` that sends
+ * requests over them. Each client has its own, so that `close` ends them
+ * without touching other requests of the process. Like Node's global agents,
+ * they use the proxy that Node.js reads from the environment when started
+ * with `NODE_USE_ENV_PROXY=1`.
+ */
+class HttpConnections {
+    httpAgent = new (external_node_http_default()).Agent({
+        keepAlive: true,
+        proxyEnv: nodeProxyEnv(),
+    });
+    httpsAgent = new (external_node_https_default()).Agent({
+        keepAlive: true,
+        proxyEnv: nodeProxyEnv(),
+    });
+    /**
+     * Sends one request and reads the whole answer as UTF-8 text. Rejects with
+     * Node's error: a system error with a `code` such as ECONNREFUSED, or an
+     * AbortError when `init.signal` aborts. The modules are read at call time,
+     * so an interceptor that replaces `request` (msw in the tests) applies.
+     */
+    fetch = (url, init) => {
+        const target = new URL(url);
+        return target.protocol === 'https:'
+            ? send((external_node_https_default()), this.httpsAgent, target, init)
+            : send((external_node_http_default()), this.httpAgent, target, init);
+    };
+    /** Closes every connection; requests in flight fail. */
+    close() {
+        this.httpAgent.destroy();
+        this.httpsAgent.destroy();
+    }
+}
+/**
+ * Returns the proxy settings that Node.js gave its global agents: the
+ * environment when it started with `NODE_USE_ENV_PROXY=1` or
+ * `--use-env-proxy`, else undefined. Node 24 keeps them in the agent's
+ * `options`, which @types/node does not declare.
+ */
+function nodeProxyEnv() {
+    const agent = (external_node_http_default()).globalAgent;
+    return agent.options?.proxyEnv;
+}
+function send(client, agent, target, init) {
+    return new Promise((resolve, reject) => {
+        const request = client.request(target, {
+            method: init.method,
+            headers: init.headers,
+            signal: init.signal,
+            agent,
+        }, (response) => {
+            const chunks = [];
+            response.on('data', (chunk) => chunks.push(chunk));
+            response.on('error', reject);
+            response.on('end', () => {
+                if (!response.complete) {
+                    reject(connectionError('ECONNRESET'));
+                    return;
+                }
+                const text = Buffer.concat(chunks).toString('utf8');
+                resolve({
+                    status: response.statusCode ?? 0,
+                    headers: { get: (name) => headerValue(response, name) },
+                    text: () => Promise.resolve(text),
+                });
+            });
+        });
+        request.once('finish', notifySent);
+        request.on('error', (error) => {
+            notifySent();
+            reject(error);
+        });
+        request.end(init.body);
+    });
+}
+function headerValue(response, name) {
+    const value = response.headers[name.toLowerCase()];
+    if (value === undefined)
+        return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+}
+function connectionError(code) {
+    const error = new Error('the connection closed before the response ended');
+    error.code = code;
+    return error;
+}
+const sentListeners = new Set();
+function notifySent() {
+    for (const listener of [...sentListeners])
+        listener();
+}
+/**
+ * Resolves once the body of a request sent from now on is written to its
+ * socket, or a request fails, or after `timeoutMs`, whichever comes first.
+ * Call it before the request starts.
+ */
+function nextRequestSent(timeoutMs) {
+    return new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            sentListeners.delete(done);
+            resolve();
+        };
+        sentListeners.add(done);
+        const timer = setTimeout(done, timeoutMs);
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/concurrency.ts
@@ -16335,6 +16477,7 @@ function formEncode(params) {
 
 
 
+
 const ExchangeBody = looseObject({
     access_token: schemas_string().min(1),
     expires_in: union([schemas_number(), schemas_string().regex(/^\d+$/)])
@@ -16347,6 +16490,7 @@ class GraphClient {
     inspector;
     appToken;
     appsecretProof;
+    connections = new HttpConnections();
     /** Inspections started by `prefetch`, by token, until `inspect` uses them. */
     prefetched = null;
     /** Throws a GraphError of kind `version` when `version` is not of the form v27.0. */
@@ -16364,7 +16508,7 @@ class GraphClient {
         this.transport = new GraphTransport({
             apiUrl: options.apiUrl,
             version: options.version,
-            fetch: options.fetch ?? globalThis.fetch,
+            fetch: options.fetch ?? this.connections.fetch,
             timeoutMs: options.timeoutMs ?? 10_000,
             maxAttempts: Math.max(1, options.maxAttempts ?? 5),
             deadlineMs: options.deadlineMs ?? 5 * 60_000,
@@ -16428,6 +16572,7 @@ class GraphClient {
     /** Stops requests in flight and waits between retries; later calls fail without reaching Meta. */
     close() {
         this.transport.close();
+        this.connections.close();
     }
     /** Inspects one token with a single `debug_token` request; never throws a GraphError. */
     inspectOne(token) {
@@ -16507,8 +16652,6 @@ function defaultSleep(ms, signal) {
 // EXTERNAL MODULE: ./node_modules/bottleneck/lib/index.js
 var lib = __nccwpck_require__(2203);
 var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {

@@ -283,8 +283,9 @@ export function factsOf(error: GraphError): MetaErrorFacts {
 }
 
 /**
- * Turns a failed `fetch` (timeout, dropped connection, DNS failure) into a
- * transient GraphError. Any other thrown value is returned unchanged.
+ * Turns a failed request (timeout, dropped connection, DNS failure), from
+ * node:http or from a `fetch` that a test passes, into a transient
+ * GraphError. Any other thrown value is returned unchanged.
  */
 export function graphErrorFromFailure(
   error: unknown,
@@ -303,7 +304,23 @@ export function graphErrorFromFailure(
       { kind: 'transient' },
     )
   }
+  const code = systemErrorCode(error)
+  if (code) {
+    return new GraphError(`the Graph API request failed (${code})`, {
+      kind: 'transient',
+    })
+  }
   return error
+}
+
+/** Returns the code of a network error from node:http, such as ECONNRESET, or null. */
+function systemErrorCode(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code
+  return error instanceof Error &&
+    typeof code === 'string' &&
+    /^E[A-Z]+$/.test(code)
+    ? code
+    : null
 }
 
 /**

@@ -11,6 +11,7 @@ import { registerSecret } from '../redact.ts'
 import type { Logger } from '../types.ts'
 import { MAX_BATCH_SIZE } from './batch.ts'
 import { GraphError } from './errors.ts'
+import { HttpConnections, type HttpFetch } from './http.ts'
 import { Inspector, type Inspection } from './inspector.ts'
 import { GraphTransport, type GraphStats } from './transport.ts'
 
@@ -24,7 +25,8 @@ export interface GraphClientOptions {
   apiUrl: string
   /** Graph API version, for example v27.0. */
   version: string
-  fetch?: typeof fetch
+  /** Sends one HTTP request; by default over the client's own node:http and node:https connections. */
+  fetch?: HttpFetch
   /** Timeout of each request in ms, 10 s by default. */
   timeoutMs?: number
   /** Attempts per request including the first, 5 by default. */
@@ -59,6 +61,7 @@ export class GraphClient {
   private readonly inspector: Inspector
   private readonly appToken: string
   private readonly appsecretProof: string
+  private readonly connections = new HttpConnections()
   /** Inspections started by `prefetch`, by token, until `inspect` uses them. */
   private prefetched: Promise<Map<string, Inspection>> | null = null
 
@@ -80,7 +83,7 @@ export class GraphClient {
     this.transport = new GraphTransport({
       apiUrl: options.apiUrl,
       version: options.version,
-      fetch: options.fetch ?? globalThis.fetch,
+      fetch: options.fetch ?? this.connections.fetch,
       timeoutMs: options.timeoutMs ?? 10_000,
       maxAttempts: Math.max(1, options.maxAttempts ?? 5),
       deadlineMs: options.deadlineMs ?? 5 * 60_000,
@@ -155,6 +158,7 @@ export class GraphClient {
   /** Stops requests in flight and waits between retries; later calls fail without reaching Meta. */
   close(): void {
     this.transport.close()
+    this.connections.close()
   }
 
   /** Inspects one token with a single `debug_token` request; never throws a GraphError. */

@@ -5,6 +5,7 @@
  * and waiting `estimated_time_to_regain_access`.
  */
 import { z } from 'zod'
+import type { HeaderReader } from './http.ts'
 
 export interface BackoffOptions {
   baseMs: number
@@ -96,7 +97,7 @@ export function parseBusinessUseCaseUsage(
 }
 
 /** Combines both usage headers of one response, or returns null when it has neither. */
-export function readRateUsage(headers: Headers): RateUsage | null {
+export function readRateUsage(headers: HeaderReader): RateUsage | null {
   const app = parseAppUsage(headers.get('x-app-usage'))
   const business = parseBusinessUseCaseUsage(
     headers.get('x-business-use-case-usage'),

@@ -15,13 +15,14 @@ import {
   usageDelay,
   type RateUsage,
 } from './pacing.ts'
+import type { HeaderReader, HttpFetch } from './http.ts'
 import { redact } from '../redact.ts'
 import type { Logger } from '../types.ts'
 
 export interface TransportOptions {
   apiUrl: string
   version: string
-  fetch: typeof fetch
+  fetch: HttpFetch
   timeoutMs: number
   maxAttempts: number
   deadlineMs: number
@@ -261,7 +262,7 @@ export class GraphTransport {
     else this.stats.singleRequests++
   }
 
-  private observeUsage(headers: Headers): void {
+  private observeUsage(headers: HeaderReader): void {
     const usage = readRateUsage(headers)
     if (usage) this.usage = usage
   }

@@ -62,7 +62,7 @@ beforeAll(async () => {
   await mkdir(join(directory, 'clients'))
 
   const debug = { RUNNER_DEBUG: '1' }
-  const [noWriter, issue, dryRun, noSummary, badIssueToken, badPort] =
+  const [noWriter, issue, dryRun, noSummary, badIssueToken, refused] =
     await Promise.all([
       onIncidentAgency({ 'github-token': '', 'tracking-issue': 'false' }),
       onIncidentAgency({}, debug),
@@ -72,7 +72,7 @@ beforeAll(async () => {
         { GITHUB_STEP_SUMMARY: '' },
       ),
       onIncidentAgency({ 'issue-token': UNKNOWN_ISSUE_TOKEN }),
-      // fetch refuses port 1 before it connects, with no system error code.
+      // Nothing listens on port 1 of the loopback interface.
       onIncidentAgency({
         'graph-api-url': 'http://127.0.0.1:1',
         'tracking-issue': 'false',
@@ -84,7 +84,7 @@ beforeAll(async () => {
     dryRun,
     noSummary,
     badIssueToken,
-    badPort,
+    refused,
   })
 
   const [emptyTokensFile, clientsDirectory, sharedToken] = await Promise.all([
@@ -117,25 +117,25 @@ describe('lines printed once', () => {
 })
 
 describe('reason and fix', () => {
-  it('names the reason of a refused request', () => {
-    const reports = reportsOf(agencyRuns.badPort as ActionRun)
+  it('names the code of a refused connection', () => {
+    const reports = reportsOf(agencyRuns.refused as ActionRun)
     expect(reports).toHaveLength(16)
     for (const report of reports) {
       expect(report.reason, report.secret).toBe(
-        'Could not be checked: the Graph API request failed: fetch failed (bad port)',
+        'Could not be checked: the Graph API request failed (ECONNREFUSED)',
       )
     }
   })
 
   it('puts a full stop between reason and fix', () => {
-    const log = visibleLog(agencyRuns.badPort?.stdout ?? '')
+    const log = visibleLog(agencyRuns.refused?.stdout ?? '')
     const annotations = log
       .split('\n')
-      .filter((line) => line.includes('fetch failed (bad port)'))
+      .filter((line) => line.includes('request failed (ECONNREFUSED)'))
       .filter((line) => line.startsWith('::error title='))
     expect(annotations.length).toBeGreaterThan(0)
     for (const line of annotations) {
-      expect(line).toMatch(/fetch failed \(bad port\)\. Re-run later; /)
+      expect(line).toMatch(/request failed \(ECONNREFUSED\)\. Re-run later; /)
     }
   })
 })

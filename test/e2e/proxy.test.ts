@@ -1,10 +1,11 @@
 /**
  * A self-hosted runner behind a proxy: with `NODE_USE_ENV_PROXY=1` and
  * `HTTP_PROXY`/`HTTPS_PROXY` in the step's environment, Node.js 24 sends
- * every `fetch` through the proxy, so every request the bundled action makes
- * to Meta and to GitHub goes through it. Without the switch, none does.
+ * `fetch` (Octokit) and node:http (the Graph client) through the proxy, so
+ * every request the bundled action makes to Meta and to GitHub goes through
+ * it. Without the switch, none does.
  */
-import { createServer, type Server } from 'node:http'
+import { createServer, request as httpRequest, type Server } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type Sandbox } from '../sim/index.ts'
@@ -20,20 +21,33 @@ const REQUEST_LINE =
 
 interface Proxy {
   url: string
-  /** Requests seen inside CONNECT tunnels, by target `host:port`. */
+  /** Requests forwarded or seen inside CONNECT tunnels, by target `host:port`. */
   requests: Map<string, number>
   /** Resolves once every tunnel has closed. */
   idle(): Promise<void>
   close(): Promise<void>
 }
 
-/** Starts a forwarding proxy that accepts CONNECT, as a corporate proxy does. */
+/** Starts a forwarding proxy that accepts CONNECT and absolute-form requests, as a corporate proxy does. */
 async function startProxy(): Promise<Proxy> {
   const requests = new Map<string, number>()
   let open = 0
   let onIdle: (() => void) | null = null
-  const server: Server = createServer((_request, response) => {
-    response.writeHead(405).end('CONNECT only')
+  // A plain-HTTP request names its whole URL (absolute form), and the proxy
+  // forwards it.
+  const server: Server = createServer((request, response) => {
+    const target = new URL(request.url ?? '')
+    requests.set(target.host, (requests.get(target.host) ?? 0) + 1)
+    const forwarded = httpRequest(
+      target,
+      { method: request.method, headers: request.headers },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(response)
+      },
+    )
+    forwarded.on('error', () => response.destroy())
+    request.pipe(forwarded)
   })
   server.on('connect', (request, client, head) => {
     const target = request.url ?? ''

@@ -1,5 +1,6 @@
 import { createServer, type AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { HttpConnections } from '../../src/meta/http.ts'
 import {
   classifyMetaError,
   GraphError,
@@ -261,6 +262,38 @@ describe('graphErrorFromFailure', () => {
     expect(error.message).toBe(
       'the Graph API request failed: fetch failed (ECONNREFUSED)',
     )
+  })
+
+  it('names the code of a refused connection over node:http', async () => {
+    const failure = await new HttpConnections()
+      .fetch(`http://127.0.0.1:${await closedPort()}/`, {
+        method: 'GET',
+        headers: {},
+        signal: new AbortController().signal,
+      })
+      .then(
+        () => null,
+        (error: unknown) => error,
+      )
+    const error = graphErrorFromFailure(failure, 10_000) as GraphError
+    expect(error.transient).toBe(true)
+    expect(error.message).toBe('the Graph API request failed (ECONNREFUSED)')
+  })
+
+  it('treats an abort from node:http as a timeout', async () => {
+    const failure = await new HttpConnections()
+      .fetch(`http://127.0.0.1:${await closedPort()}/`, {
+        method: 'GET',
+        headers: {},
+        signal: AbortSignal.abort(),
+      })
+      .then(
+        () => null,
+        (error: unknown) => error,
+      )
+    const error = graphErrorFromFailure(failure, 10_000) as GraphError
+    expect(error.transient).toBe(true)
+    expect(error.message).toContain('timed out after 10000 ms')
   })
 
   it('names the reason without a code', async () => {

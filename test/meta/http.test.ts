@@ -3,11 +3,20 @@ import type { AddressInfo } from 'node:net'
 import { once } from 'node:events'
 import { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
-import { firstRequestSent } from '../src/request-sent.ts'
+import { HttpConnections, nextRequestSent } from '../../src/meta/http.ts'
+
+const GET = {
+  method: 'GET',
+  headers: {},
+  signal: new AbortController().signal,
+} as const
 
 let server: Server | null = null
+const connections = new HttpConnections()
+const httpFetch = connections.fetch
 
 afterEach(async () => {
+  connections.close()
   const closing = server
   server = null
   if (!closing) return
@@ -55,16 +64,18 @@ function blockFor(ms: number): void {
   while (Date.now() < end);
 }
 
-describe('firstRequestSent', () => {
+describe('nextRequestSent', () => {
   it('resolves after the body has left', async () => {
     const worker = new Worker(SERVER_THREAD, { eval: true })
     try {
       const [port] = (await once(worker, 'message')) as [number]
       const body = 'batch=' + 'x'.repeat(20_000)
-      const sent = firstRequestSent(5000)
-      const response = fetch(`http://127.0.0.1:${port}/`, {
+      const sent = nextRequestSent(5000)
+      const response = httpFetch(`http://127.0.0.1:${port}/`, {
         method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body,
+        signal: new AbortController().signal,
       })
       await sent
       const blockedFrom = Date.now()
@@ -84,8 +95,8 @@ describe('firstRequestSent', () => {
 
   it('resolves once a request has left, before its answer', async () => {
     const { url, release } = await holdingServer()
-    const sent = firstRequestSent(5000)
-    const response = fetch(url)
+    const sent = nextRequestSent(5000)
+    const response = httpFetch(url, GET)
     const started = performance.now()
 
     await sent
@@ -100,9 +111,9 @@ describe('firstRequestSent', () => {
     const closing = server
     server = null
     await new Promise((resolve) => closing?.close(resolve))
-    const sent = firstRequestSent(5000)
+    const sent = nextRequestSent(5000)
     const started = performance.now()
-    await fetch(url).catch(() => undefined)
+    await httpFetch(url, GET).catch(() => undefined)
 
     await sent
 
@@ -111,7 +122,80 @@ describe('firstRequestSent', () => {
 
   it('resolves after the timeout without a request', async () => {
     const started = performance.now()
-    await firstRequestSent(50)
+    await nextRequestSent(50)
     expect(performance.now() - started).toBeGreaterThanOrEqual(45)
+  })
+})
+
+/** Starts a server that answers every request with `handler`; returns its URL. */
+async function serve(
+  handler: Parameters<typeof createServer>[1],
+): Promise<string> {
+  server = createServer(handler)
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return `http://127.0.0.1:${port}`
+}
+
+describe('httpFetch', () => {
+  it('reads status, headers and body', async () => {
+    let received = ''
+    const url = await serve((request, response) => {
+      request.setEncoding('utf8')
+      request.on('data', (chunk: string) => (received += chunk))
+      request.on('end', () => {
+        response.setHeader('x-app-usage', '{"call_count":5}')
+        response.setHeader('set-cookie', ['a=1', 'b=2'])
+        response.writeHead(400).end('{"error":{"message":"é"}}')
+      })
+    })
+
+    const response = await httpFetch(`${url}/v27.0/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'batch=%5B%5D',
+      signal: new AbortController().signal,
+    })
+
+    expect(received).toBe('batch=%5B%5D')
+    expect(response.status).toBe(400)
+    expect(response.headers.get('X-App-Usage')).toBe('{"call_count":5}')
+    expect(response.headers.get('set-cookie')).toBe('a=1, b=2')
+    expect(response.headers.get('x-missing')).toBeNull()
+    expect(await response.text()).toBe('{"error":{"message":"é"}}')
+  })
+
+  it('rejects with the system error code', async () => {
+    const url = await serve(() => undefined)
+    const closing = server
+    server = null
+    await new Promise((resolve) => closing?.close(resolve))
+
+    const error = await httpFetch(url, GET).catch((e: unknown) => e)
+
+    expect((error as NodeJS.ErrnoException).code).toBe('ECONNREFUSED')
+  })
+
+  it('rejects a body cut short', async () => {
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'content-length': '100' })
+      response.write('{"data":')
+      setTimeout(() => response.socket?.destroy(), 20)
+    })
+
+    const error = await httpFetch(url, GET).catch((e: unknown) => e)
+
+    expect((error as NodeJS.ErrnoException).code).toBe('ECONNRESET')
+  })
+
+  it('rejects with AbortError when the signal aborts', async () => {
+    const url = await serve(() => undefined)
+
+    const error = await httpFetch(url, {
+      ...GET,
+      signal: AbortSignal.timeout(50),
+    }).catch((e: unknown) => e)
+
+    expect((error as Error).name).toBe('AbortError')
   })
 })
