@@ -313,12 +313,16 @@ export function graphErrorFromFailure(
   return error
 }
 
-/** Returns the code of a network error from node:http, such as ECONNRESET, or null. */
+/**
+ * Returns the code of a failed request from node:http or node:https, or
+ * null: a system error such as ECONNRESET, or a TLS one such as
+ * DEPTH_ZERO_SELF_SIGNED_CERT.
+ */
 function systemErrorCode(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code
   return error instanceof Error &&
     typeof code === 'string' &&
-    /^E[A-Z]+$/.test(code)
+    /^[A-Z][A-Z0-9_]+$/.test(code)
     ? code
     : null
 }
