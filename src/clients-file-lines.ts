@@ -128,8 +128,15 @@ function readValue(text: string): LineScalar | undefined {
 
   // A comment starts at a `#` that follows a space, or that starts the value.
   const commentAt = text.startsWith('#') ? 0 : text.indexOf(' #')
-  const plain = (commentAt === -1 ? text : text.slice(0, commentAt)).trimEnd()
-  return resolvePlain(plain)
+  const plain = commentAt === -1 ? text : text.slice(0, commentAt)
+  return resolvePlain(trimSpacesEnd(plain))
+}
+
+/** Removes trailing spaces as YAML does; trimEnd would also remove U+00A0 and other Unicode spaces. */
+function trimSpacesEnd(text: string): string {
+  let end = text.length
+  while (end > 0 && text.charCodeAt(end - 1) === 32) end--
+  return text.slice(0, end)
 }
 
 const NULL_WORD = /^(?:~|null|Null|NULL)?$/
