@@ -10,8 +10,8 @@
  * main.ts reads the same inputs again through @actions/core and reports it.
  */
 import { readFileSync } from 'node:fs'
-import { readClientsFileLines } from './clients-file-lines.ts'
-import { readInputs } from './inputs.ts'
+import { readClientsFileLines, type LineEntry } from './clients-file-lines.ts'
+import { DEFAULT_CLIENTS_FILE, readInputs } from './inputs.ts'
 import { readPassedTokens, type PassedTokens } from './clients.ts'
 import { GraphClient } from './meta/graph-client.ts'
 import type { Logger } from './types.ts'
@@ -61,9 +61,11 @@ export function startEarly(env: NodeJS.ProcessEnv): EarlyStart | null {
 
 /**
  * Returns the secrets the clients file marks `ignore: true`, so that their
- * tokens never reach Meta: none when the file does not exist, and null when
- * the file needs the YAML parser, which loads later (then the inspection
- * waits for it).
+ * tokens never reach Meta: none when the default file does not exist. It
+ * returns null, and the inspection waits for the full check of the file,
+ * when the file needs the YAML parser or may be invalid: another missing
+ * file, or an entry that seems to mean `ignore` but does not say `true` or
+ * `false` (such as `ignore: yes` or `Ignore: true`).
  *
  * NOTE: main.ts reads and validates the file again. The line reader takes
  * about 12 ms for 5,000 clients, so the early result is not passed on.
@@ -74,18 +76,27 @@ function ignoredSecrets(path: string): Set<string> | null {
     text = readFileSync(path, 'utf8')
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
-    return missing ? new Set() : null
+    return missing && path === DEFAULT_CLIENTS_FILE ? new Set() : null
   }
   // A YAML key can be `ignore` without these letters only through an escape
   // (a backslash) or a tag such as `!!binary` (an exclamation mark). Most
   // files ignore no client, so they need no reading here.
-  if (!text.includes('ignore') && !/[\\!]/.test(text)) return new Set()
+  if (!/ignore/i.test(text) && !/[\\!]/.test(text)) return new Set()
   const entries = readClientsFileLines(text)
-  if (entries === null) return null
+  if (entries === null || entries.some(hasUnclearIgnore)) return null
   return new Set(
     entries
       .filter((entry) => entry.fields?.ignore === true)
       .map((entry) => entry.key.toUpperCase()),
+  )
+}
+
+/** True when an entry has a field that looks like `ignore` but is not `ignore: true` or `ignore: false`. */
+function hasUnclearIgnore(entry: LineEntry): boolean {
+  return Object.entries(entry.fields ?? {}).some(
+    ([name, value]) =>
+      /ignore/i.test(name) &&
+      !(name === 'ignore' && (typeof value === 'boolean' || value === null)),
   )
 }
 

@@ -54,10 +54,13 @@ export interface ParsedInputs {
   clientsFile: string
 }
 
+/** The clients file read when the input is empty; a run without it lists no extra settings. */
+export const DEFAULT_CLIENTS_FILE = '.github/meta-clients.yml'
+
 /** Values that stand for an empty input, as in action.yml. */
 const DEFAULTS: Partial<Record<InputName, string>> = {
   'secret-prefix': 'META_TOKEN_',
-  'clients-file': '.github/meta-clients.yml',
+  'clients-file': DEFAULT_CLIENTS_FILE,
   'secret-scope': 'repository',
   'refresh-before-days': '30',
   'warn-before-days': '14',

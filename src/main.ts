@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { InputError, readInputs } from './inputs.ts'
+import { DEFAULT_CLIENTS_FILE, InputError, readInputs } from './inputs.ts'
 import { buildClients, readPassedTokens } from './clients.ts'
 import { readCommonLayout } from './clients-entries.ts'
 import type { EarlyStart } from './early.ts'
@@ -27,8 +27,6 @@ import {
 import { renderIssue } from './report/issue-body.ts'
 import { describeError, onSecretRegistered, redact } from './redact.ts'
 import type { ClientReport, FailOn, Logger, Settings } from './types.ts'
-
-const DEFAULT_CLIENTS_FILE = '.github/meta-clients.yml'
 
 const actionsLog: Logger = {
   info: (message) => core.info(message),

@@ -18,6 +18,8 @@ let sandbox: Sandbox
 let workspace: AgencyWorkspace
 let ignoredSecret: string
 let clientsFile: string
+/** The clients file with one client marked `ignore: true`. */
+let ignoringFile: string
 
 beforeAll(async () => {
   sandbox = await startSandbox({ clients: 16 })
@@ -28,7 +30,8 @@ beforeAll(async () => {
   }
   ignoredSecret = sandbox.scenario.clients[0]?.secret ?? ''
   file.clients[ignoredSecret] = { ...file.clients[ignoredSecret], ignore: true }
-  await writeFile(clientsFile, stringify(file))
+  ignoringFile = stringify(file)
+  await writeFile(clientsFile, ignoringFile)
 })
 
 afterAll(async () => {
@@ -99,5 +102,37 @@ describe('ignore: true', () => {
 
     expect(inspected).toBe(15)
     expect(report.map((client) => client.secret)).not.toContain(ignoredSecret)
+  })
+
+  it.each([
+    ['ignore: yes', 'yes'],
+    ['a quoted "true"', '"true"'],
+  ])('sends nothing when the file says %s', async (_name, value) => {
+    const changed = ignoringFile.replace(
+      /^(\s+)ignore: true$/m,
+      `$1ignore: ${value}`,
+    )
+    expect(changed).toContain(`ignore: ${value}`)
+    await writeFile(clientsFile, changed)
+    const before = sandbox.counters().debugTokens
+
+    const run = await runOnAgency(sandbox, workspace, { 'dry-run': 'true' })
+
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('must be true or false')
+    expect(sandbox.counters().debugTokens - before).toBe(0)
+  })
+
+  it('sends nothing when a named clients file is missing', async () => {
+    const before = sandbox.counters().debugTokens
+
+    const run = await runOnAgency(sandbox, workspace, {
+      'dry-run': 'true',
+      'clients-file': '.github/meta-client.yml',
+    })
+
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('does not exist')
+    expect(sandbox.counters().debugTokens - before).toBe(0)
   })
 })
