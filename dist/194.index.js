@@ -2252,7 +2252,6 @@ const HOW_TO_MIGRATE = [
 
 
 
-const DEFAULT_CLIENTS_FILE = '.github/meta-clients.yml';
 const actionsLog = {
     info: (message) => core/* info */.pq(message),
     warning: (message, title) => core/* warning */.$e(message, title ? { title } : {}),
@@ -2365,12 +2364,12 @@ async function loadClientsFile(path) {
     }
     catch (error) {
         const code = error.code;
-        if (code === 'ENOENT' && path === DEFAULT_CLIENTS_FILE)
+        if (code === 'ENOENT' && path === src_inputs/* DEFAULT_CLIENTS_FILE */.UV)
             return [];
         throw new src_inputs/* InputError */.dz(code === 'ENOENT'
             ? `Input \`clients-file\` names ${path}, which does not exist. Fix the path or remove the input.`
             : code === 'EISDIR'
-                ? `Input \`clients-file\`: ${path} is a directory. Set the input to the clients YAML file, such as ${DEFAULT_CLIENTS_FILE}.`
+                ? `Input \`clients-file\`: ${path} is a directory. Set the input to the clients YAML file, such as ${src_inputs/* DEFAULT_CLIENTS_FILE */.UV}.`
                 : `Input \`clients-file\`: ${path} could not be read (${(0,redact/* describeError */.Uc)(error)}). Check the path and the file's permissions.`);
     }
     // The YAML parser loads only for a file outside the common layout.

@@ -128,8 +128,15 @@ function readValue(text) {
         return quoted[1] ?? quoted[2];
     // A comment starts at a `#` that follows a space, or that starts the value.
     const commentAt = text.startsWith('#') ? 0 : text.indexOf(' #');
-    const plain = (commentAt === -1 ? text : text.slice(0, commentAt)).trimEnd();
-    return resolvePlain(plain);
+    const plain = commentAt === -1 ? text : text.slice(0, commentAt);
+    return resolvePlain(trimSpacesEnd(plain));
+}
+/** Removes trailing spaces as YAML does; trimEnd would also remove U+00A0 and other Unicode spaces. */
+function trimSpacesEnd(text) {
+    let end = text.length;
+    while (end > 0 && text.charCodeAt(end - 1) === 32)
+        end--;
+    return text.slice(0, end);
 }
 const NULL_WORD = /^(?:~|null|Null|NULL)?$/;
 const TRUE_WORD = /^(?:true|True|TRUE)$/;
@@ -553,9 +560,11 @@ function startEarly(env) {
 }
 /**
  * Returns the secrets the clients file marks `ignore: true`, so that their
- * tokens never reach Meta: none when the file does not exist, and null when
- * the file needs the YAML parser, which loads later (then the inspection
- * waits for it).
+ * tokens never reach Meta: none when the default file does not exist. It
+ * returns null, and the inspection waits for the full check of the file,
+ * when the file needs the YAML parser or may be invalid: another missing
+ * file, or an entry that seems to mean `ignore` but does not say `true` or
+ * `false` (such as `ignore: yes` or `Ignore: true`).
  *
  * NOTE: main.ts reads and validates the file again. The line reader takes
  * about 12 ms for 5,000 clients, so the early result is not passed on.
@@ -567,19 +576,24 @@ function ignoredSecrets(path) {
     }
     catch (error) {
         const missing = error.code === 'ENOENT';
-        return missing ? new Set() : null;
+        return missing && path === _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_CLIENTS_FILE */ .UV ? new Set() : null;
     }
     // A YAML key can be `ignore` without these letters only through an escape
     // (a backslash) or a tag such as `!!binary` (an exclamation mark). Most
     // files ignore no client, so they need no reading here.
-    if (!text.includes('ignore') && !/[\\!]/.test(text))
+    if (!/ignore/i.test(text) && !/[\\!]/.test(text))
         return new Set();
     const entries = (0,_clients_file_lines_js__WEBPACK_IMPORTED_MODULE_4__/* .readClientsFileLines */ .Q)(text);
-    if (entries === null)
+    if (entries === null || entries.some(hasUnclearIgnore))
         return null;
     return new Set(entries
         .filter((entry) => entry.fields?.ignore === true)
         .map((entry) => entry.key.toUpperCase()));
+}
+/** True when an entry has a field that looks like `ignore` but is not `ignore: true` or `ignore: false`. */
+function hasUnclearIgnore(entry) {
+    return Object.entries(entry.fields ?? {}).some(([name, value]) => /ignore/i.test(name) &&
+        !(name === 'ignore' && (typeof value === 'boolean' || value === null)));
 }
 /** A Logger that keeps every line until `attach` gives it the real one, then forwards. */
 class DeferredLog {
@@ -624,6 +638,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 /** Maximum wait, in ms, for the first request to leave before the rest loads anyway. */
 const SEND_WAIT_MS = 250;
+/** Time, in ms, that a finished run has to end by itself before it exits. */
+const EXIT_GRACE_MS = 5000;
 // The first request to Meta goes out before the rest of the Action loads.
 // Compiling the rest blocks the event loop for tens of milliseconds, so it
 // starts once that request has left and Meta is working on it. A request
@@ -633,6 +649,12 @@ if (early)
     await (0,_meta_http_js__WEBPACK_IMPORTED_MODULE_1__/* .nextRequestSent */ .v)(SEND_WAIT_MS);
 const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(198), __nccwpck_require__.e(194)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2194));
 await run(early);
+// Nothing the run started should outlive it. A connection that keeps
+// retrying (Node's fetch behind a proxy that drops CONNECT, for one) would
+// keep the process, and the job, running, so the process exits once its
+// last lines have had time to reach the runner. The timer does not keep a
+// finished process alive.
+setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -645,6 +667,7 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Eg: () => (/* binding */ isValidSecretName),
 /* harmony export */   Ko: () => (/* binding */ readInputs),
+/* harmony export */   UV: () => (/* binding */ DEFAULT_CLIENTS_FILE),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gj: () => (/* binding */ parseSecretScope),
 /* harmony export */   hD: () => (/* binding */ quote)
@@ -688,10 +711,12 @@ const INPUT_NAMES = [
     'graph-api-version',
     'graph-api-url',
 ];
+/** The clients file read when the input is empty; a run without it lists no extra settings. */
+const DEFAULT_CLIENTS_FILE = '.github/meta-clients.yml';
 /** Values that stand for an empty input, as in action.yml. */
 const DEFAULTS = {
     'secret-prefix': 'META_TOKEN_',
-    'clients-file': '.github/meta-clients.yml',
+    'clients-file': DEFAULT_CLIENTS_FILE,
     'secret-scope': 'repository',
     'refresh-before-days': '30',
     'warn-before-days': '14',
@@ -1241,12 +1266,16 @@ function graphErrorFromFailure(error, timeoutMs) {
     }
     return error;
 }
-/** Returns the code of a network error from node:http, such as ECONNRESET, or null. */
+/**
+ * Returns the code of a failed request from node:http or node:https, or
+ * null: a system error such as ECONNRESET, or a TLS one such as
+ * DEPTH_ZERO_SELF_SIGNED_CERT.
+ */
 function systemErrorCode(error) {
     const code = error?.code;
     return error instanceof Error &&
         typeof code === 'string' &&
-        /^E[A-Z]+$/.test(code)
+        /^[A-Z][A-Z0-9_]+$/.test(code)
         ? code
         : null;
 }

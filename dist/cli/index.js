@@ -14199,10 +14199,12 @@ const INPUT_NAMES = [
     'graph-api-version',
     'graph-api-url',
 ];
+/** The clients file read when the input is empty; a run without it lists no extra settings. */
+const DEFAULT_CLIENTS_FILE = '.github/meta-clients.yml';
 /** Values that stand for an empty input, as in action.yml. */
 const DEFAULTS = {
     'secret-prefix': 'META_TOKEN_',
-    'clients-file': '.github/meta-clients.yml',
+    'clients-file': DEFAULT_CLIENTS_FILE,
     'secret-scope': 'repository',
     'refresh-before-days': '30',
     'warn-before-days': '14',
@@ -14928,8 +14930,15 @@ function readValue(text) {
         return quoted[1] ?? quoted[2];
     // A comment starts at a `#` that follows a space, or that starts the value.
     const commentAt = text.startsWith('#') ? 0 : text.indexOf(' #');
-    const plain = (commentAt === -1 ? text : text.slice(0, commentAt)).trimEnd();
-    return resolvePlain(plain);
+    const plain = commentAt === -1 ? text : text.slice(0, commentAt);
+    return resolvePlain(trimSpacesEnd(plain));
+}
+/** Removes trailing spaces as YAML does; trimEnd would also remove U+00A0 and other Unicode spaces. */
+function trimSpacesEnd(text) {
+    let end = text.length;
+    while (end > 0 && text.charCodeAt(end - 1) === 32)
+        end--;
+    return text.slice(0, end);
 }
 const NULL_WORD = /^(?:~|null|Null|NULL)?$/;
 const TRUE_WORD = /^(?:true|True|TRUE)$/;
@@ -15481,12 +15490,16 @@ function graphErrorFromFailure(error, timeoutMs) {
     }
     return error;
 }
-/** Returns the code of a network error from node:http, such as ECONNRESET, or null. */
+/**
+ * Returns the code of a failed request from node:http or node:https, or
+ * null: a system error such as ECONNRESET, or a TLS one such as
+ * DEPTH_ZERO_SELF_SIGNED_CERT.
+ */
 function systemErrorCode(error) {
     const code = error?.code;
     return error instanceof Error &&
         typeof code === 'string' &&
-        /^E[A-Z]+$/.test(code)
+        /^[A-Z][A-Z0-9_]+$/.test(code)
         ? code
         : null;
 }
