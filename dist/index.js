@@ -2180,7 +2180,7 @@ var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_no
  * fetch that Node.js ships loads its own client (undici, with a WebAssembly
  * HTTP parser) on first use, which delayed the first request by about 35 ms,
  * and carrying the batches of 5,000 clients through it raised peak RSS from
- * about 133 to 147 MiB (`npm run bench`, Node 24). Octokit still uses fetch
+ * about 131 to 147 MiB (`npm run bench`, Node 24). Octokit still uses fetch
  * for the few GitHub requests of a run.
  */
 
