@@ -1260,11 +1260,22 @@ function graphErrorFromFailure(error, timeoutMs) {
     }
     const code = systemErrorCode(error);
     if (code) {
-        return new GraphError(`the Graph API request failed (${code})`, {
-            kind: 'transient',
-        });
+        const peer = peerOf(error);
+        return new GraphError(`the Graph API request failed (${code}${peer ? `, ${peer}` : ''})`, { kind: 'transient' });
     }
     return error;
+}
+/**
+ * Returns where a failed connection went, such as `127.0.0.1:3128` or
+ * `graph.facebook.com`, or null. Behind a proxy this is the proxy, which
+ * tells a refused proxy from a refused Meta.
+ */
+function peerOf(error) {
+    const host = error.address ?? error.hostname;
+    if (typeof host !== 'string' || host === '')
+        return null;
+    const port = typeof error.port === 'number' ? `:${error.port}` : '';
+    return (0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(`${host}${port}`);
 }
 /**
  * Returns the code of a failed request from node:http or node:https, or

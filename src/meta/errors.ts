@@ -306,11 +306,29 @@ export function graphErrorFromFailure(
   }
   const code = systemErrorCode(error)
   if (code) {
-    return new GraphError(`the Graph API request failed (${code})`, {
-      kind: 'transient',
-    })
+    const peer = peerOf(error as object)
+    return new GraphError(
+      `the Graph API request failed (${code}${peer ? `, ${peer}` : ''})`,
+      { kind: 'transient' },
+    )
   }
   return error
+}
+
+/**
+ * Returns where a failed connection went, such as `127.0.0.1:3128` or
+ * `graph.facebook.com`, or null. Behind a proxy this is the proxy, which
+ * tells a refused proxy from a refused Meta.
+ */
+function peerOf(error: {
+  address?: unknown
+  hostname?: unknown
+  port?: unknown
+}): string | null {
+  const host = error.address ?? error.hostname
+  if (typeof host !== 'string' || host === '') return null
+  const port = typeof error.port === 'number' ? `:${error.port}` : ''
+  return redact(`${host}${port}`)
 }
 
 /**

@@ -122,7 +122,7 @@ describe('reason and fix', () => {
     expect(reports).toHaveLength(16)
     for (const report of reports) {
       expect(report.reason, report.secret).toBe(
-        'Could not be checked: the Graph API request failed (ECONNREFUSED)',
+        'Could not be checked: the Graph API request failed (ECONNREFUSED, 127.0.0.1:1)',
       )
     }
   })
@@ -131,11 +131,15 @@ describe('reason and fix', () => {
     const log = visibleLog(agencyRuns.refused?.stdout ?? '')
     const annotations = log
       .split('\n')
-      .filter((line) => line.includes('request failed (ECONNREFUSED)'))
+      .filter((line) =>
+        line.includes('request failed (ECONNREFUSED, 127.0.0.1:1)'),
+      )
       .filter((line) => line.startsWith('::error title='))
     expect(annotations.length).toBeGreaterThan(0)
     for (const line of annotations) {
-      expect(line).toMatch(/request failed \(ECONNREFUSED\)\. Re-run later; /)
+      expect(line).toMatch(
+        /request failed \(ECONNREFUSED, 127\.0\.0\.1:1\)\. Re-run later; /,
+      )
     }
   })
 })

@@ -264,9 +264,10 @@ describe('graphErrorFromFailure', () => {
     )
   })
 
-  it('names the code of a refused connection over node:http', async () => {
+  it('names the code and peer of a refused connection', async () => {
+    const port = await closedPort()
     const failure = await new HttpConnections()
-      .fetch(`http://127.0.0.1:${await closedPort()}/`, {
+      .fetch(`http://127.0.0.1:${port}/`, {
         method: 'GET',
         headers: {},
         signal: new AbortController().signal,
@@ -277,7 +278,9 @@ describe('graphErrorFromFailure', () => {
       )
     const error = graphErrorFromFailure(failure, 10_000) as GraphError
     expect(error.transient).toBe(true)
-    expect(error.message).toBe('the Graph API request failed (ECONNREFUSED)')
+    expect(error.message).toBe(
+      `the Graph API request failed (ECONNREFUSED, 127.0.0.1:${port})`,
+    )
   })
 
   it('treats an abort from node:http as a timeout', async () => {
