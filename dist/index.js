@@ -681,11 +681,15 @@ __webpack_async_result__();
  */
 
 
-/** A problem with the inputs or the clients list; the message is one line that names the input and the fix. */
+/**
+ * A problem with the inputs or the clients list; the message is one line that
+ * names the input and the fix. Registered secrets in it are hidden, in any
+ * letter case, such as a token written as a secret name in the clients file.
+ */
 class InputError extends Error {
     name = 'InputError';
     constructor(message) {
-        super(message.replace(/\s*[\r\n]+\s*/g, ' ').trim());
+        super((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(message.replace(/\s*[\r\n]+\s*/g, ' ').trim()));
     }
 }
 /** Names of the inputs in action.yml. */

@@ -6,12 +6,16 @@ import { z } from 'zod'
 import { looksLikeCredential, redact, registerSecret } from './redact.ts'
 import type { FailOn, SecretScope, Settings } from './types.ts'
 
-/** A problem with the inputs or the clients list; the message is one line that names the input and the fix. */
+/**
+ * A problem with the inputs or the clients list; the message is one line that
+ * names the input and the fix. Registered secrets in it are hidden, in any
+ * letter case, such as a token written as a secret name in the clients file.
+ */
 export class InputError extends Error {
   override name = 'InputError'
 
   constructor(message: string) {
-    super(message.replace(/\s*[\r\n]+\s*/g, ' ').trim())
+    super(redact(message.replace(/\s*[\r\n]+\s*/g, ' ').trim()))
   }
 }
 

@@ -222,6 +222,18 @@ clients:
 `
 
 describe('parseClientsFile', () => {
+  it('hides a registered token written as a secret name', () => {
+    const token = 'eaa00000000000000000000'
+    registerSecret(token)
+    const text = `clients:\n  ${token}:\n    prio: low\n`
+
+    const error = errorOf(() => parseClientsFile(text, FILE))
+
+    expect(error).toBeInstanceOf(InputError)
+    expect(error.message).toContain('unknown field "prio"')
+    expect(error.message.toLowerCase()).not.toContain(token)
+  })
+
   it('reads entries with their lines', () => {
     expect(parseClientsFile(CLIENTS_FILE, FILE)).toEqual([
       {
