@@ -1,6 +1,6 @@
 /**
  * The bundled action (dist/index.js) on the incident agency while the
- * simulated Graph API and GitHub fail transiently: a run with 40 % of calls
+ * simulated Graph API and GitHub fail transiently: a run with half the calls
  * failing ends with the report of a fault-free run on the same seed. A
  * client whose calls keep failing is reported as `error` without touching
  * any other client, and an `error` fails the run unless `fail-on: never`.
@@ -21,9 +21,12 @@ import type { ClientReport } from '../../src/types.ts'
 /**
  * With this seed, rate and cap the faulty run meets every fault kind below.
  * Another seed may miss some, which the coverage tests then name.
+ * NOTE: which request draws which fault depends on the order in which
+ * concurrent retries arrive, so the number of faults varies a little from
+ * run to run. At 40 % a run on a loaded machine once missed `code613`.
  */
 const SEED = 20
-const FAILURE_RATE = 0.4
+const FAILURE_RATE = 0.5
 /** Below the action's retries (4 for Graph, 3 for GitHub), so every fault stays transient. */
 const MAX_FAULTS_IN_A_ROW = 2
 /** Graph request timeout of the action, in ms (GraphClient's default). */
